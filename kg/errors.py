@@ -1,0 +1,36 @@
+"""One family of errors. The CLI prints ``KGError`` as one line and exits with its ``exit_code``."""
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Base class of every error summit-kg reports to its user."""
+
+    exit_code = 1
+
+
+class InputError(KGError):
+    """Bad input: a missing, empty, undecodable or unparseable file, or a bad option."""
+
+    exit_code = 2
+
+
+class EncodingError(InputError):
+    """An article whose encoding cannot be determined with certainty."""
+
+
+class QueryError(KGError):
+    """A SPARQL query that does not parse, or an unknown bundled query name."""
+
+    exit_code = 2
+
+
+class ResourceError(KGError):
+    """A bundled data file (dictionary, pattern, ontology) is missing or malformed."""
+
+    exit_code = 3
+
+
+class ValidationError(KGError):
+    """The graph does not conform to the SHACL shapes."""
+
+    exit_code = 1

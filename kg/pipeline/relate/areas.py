@@ -1,0 +1,58 @@
+"""Areas of cooperation: the items of an enumeration before 领域 (推动数字经济、电子商务等领域合作)."""
+from __future__ import annotations
+
+import re
+
+from kg import iris
+from kg.lexicon import Lexicon
+from kg.model import Doc, Ref, Value
+from kg.pipeline.segment import Segmenter
+
+_ENUM = re.compile(r"(?P<items>[^，。；：、等“”]{1,16}(?:、[^，。；：、等“”]{1,10})+?)等?(?:[一二三四五六七八九十\d]+大)?(?:重点|相关|优先|各)?领域")
+
+
+class AreaRule:
+    name = "area-enumeration"
+
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter) -> None:
+        self.lexicon = lexicon
+        self.segmenter = segmenter
+        self.known = sorted(lexicon.areas, key=len, reverse=True)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.article.text
+        summit = doc.context.get("summit")
+        for hit in _ENUM.finditer(text):
+            base = hit.start("items")
+            if "关于" in hit.group("items"):
+                continue  # an enumeration of documents (关于A、关于B…领域合作的声明)
+            parts = list(re.finditer(r"[^、]+", hit.group("items")))
+            first = parts[0]
+            head_start, head_end = base + first.start(), base + first.end()
+            label, start = self._first_item(doc, text[head_start:head_end], head_start)
+            items = [(label, start, head_end)] if label else []
+            for part in parts[1:]:
+                items.append((part.group().strip(), base + part.start(), base + part.end()))
+            for label, start, end in items:
+                if not 1 <= len(label) <= 12:
+                    continue
+                ref = Ref("area", iris.slug(label))
+                doc.entity(ref, label, "CooperationArea")
+                doc.add(ref, "type", Ref("class", "CooperationArea"), start, end, self.name)
+                doc.add(ref, "label", Value(label, lang="zh-Hans"), start, end, self.name)
+                doc.add(Ref("article", doc.article.id), "mentions", ref, start, end, self.name)
+                if isinstance(summit, Ref):
+                    doc.add(summit, "cooperationArea", ref, start, end, self.name)
+        return doc
+
+    def _first_item(self, doc: Doc, chunk: str, offset: int) -> tuple[str, int]:
+        """The first item is the end of a longer phrase (推动数字经济): a known area that ends it,
+        else the last word jieba finds in it."""
+        for area in self.known:
+            if chunk.endswith(area):
+                return area, offset + len(chunk) - len(area)
+        tokens = self.segmenter.tokens(chunk, offset)
+        if not tokens:
+            return "", offset
+        last = tokens[-1]
+        return last.text, last.start

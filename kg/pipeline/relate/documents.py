@@ -1,0 +1,228 @@
+"""Documents: 《…宣言》, unmarked names (峰会宣言, 未来5年行动计划), enumerations
+(发表关于A、关于B等2份声明), the action done to them, and which names are the same document."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg import iris
+from kg.lexicon import Lexicon
+from kg.model import Doc, Ref, Value
+from kg.pipeline.dates import NUM
+from kg.pipeline.relate.common import PUNCT
+
+
+@dataclass
+class DocMention:
+    name: str
+    start: int
+    end: int
+    type: str
+    suffix: str
+    rule: str
+    action: str | None = None
+    action_span: tuple[int, int] | None = None
+    bare: bool = False  # only the type word (宣言): refers back to a named document
+
+
+@dataclass
+class DocCluster:
+    label: str
+    type: str
+    mentions: list[DocMention] = field(default_factory=list)
+
+    @property
+    def aliases(self) -> list[str]:
+        return sorted({m.name for m in self.mentions if not m.bare and m.name != self.label})
+
+
+class DocumentRule:
+    name = "document"
+
+    def __init__(self, lexicon: Lexicon, words: dict[str, list[str]]) -> None:
+        self.lexicon = lexicon
+        self.generic = tuple(words["generic"])
+        self.stops = sorted(words["stop"], key=len, reverse=True)
+        self.suffixes = sorted(lexicon.doc_types, key=len, reverse=True)
+        suffix_alt = "|".join(map(re.escape, self.suffixes))
+        self.suffix_re = re.compile(suffix_alt)
+        self.verbs = sorted(lexicon.doc_verbs, key=len, reverse=True)
+        self.enumeration = re.compile(
+            rf"(?P<items>关于[^。；、]+?(?:、关于[^。；、]+?)+)等?(?:{NUM}[份个项])?(?P<suffix>{suffix_alt})")
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.article.text
+        found: list[DocMention] = []
+        titled = [(m.start(), m.end()) for m in re.finditer(r"《[^》]+》", text)]
+        for start, end in titled:
+            inner = text[start + 1:end - 1]
+            if text[max(0, start - 2):start] == "题为":
+                continue  # a speech title
+            typed = self.lexicon.doc_type(inner)
+            if typed:
+                found.append(DocMention(inner, start + 1, end - 1, typed[1], typed[0], "document-title"))
+        enum_spans = []
+        for hit in self.enumeration.finditer(text):
+            suffix = hit.group("suffix")
+            typed = self.lexicon.doc_type(suffix)
+            if not typed:
+                continue
+            enum_spans.append(hit.span())
+            base = hit.start("items")
+            for item in re.finditer(r"关于[^、]+", hit.group("items")):
+                name = f"{item.group()}的{suffix}"
+                found.append(DocMention(name, base + item.start(), base + item.end(), typed[1], suffix,
+                                        "document-enumeration"))
+        for hit in self.suffix_re.finditer(text):
+            if any(s <= hit.start() < e for s, e in titled) or any(s <= hit.start() < e for s, e in enum_spans):
+                continue
+            if hit.end() < len(text) and "\u4e00" <= text[hit.end()] <= "\u9fff" and text[hit.end()] not in "中和与及等时后":
+                continue  # part of a longer word (声明书, 计划经济…)
+            start = self._left(text, hit.start())
+            name = text[start:hit.end()]
+            typed = self.lexicon.doc_type(name)
+            if typed is None or name.startswith(self.generic) or re.match(NUM, name):
+                continue
+            found.append(DocMention(name, start, hit.end(), typed[1], typed[0], "document-name",
+                                    bare=(name == typed[0])))
+        for m in found:
+            self._action(text, m)
+        clusters = self._cluster([m for m in found if not m.bare])
+        self._attach_bare(clusters, [m for m in found if m.bare])
+        self._write(doc, clusters)
+        return doc
+
+    def _left(self, text: str, end: int) -> int:
+        """Read a document name leftwards from its type word until punctuation or a stop word.
+
+        ``的`` ends the name unless a ``关于`` earlier in the clause opens it (关于…的声明).
+        """
+        i = end
+        while i > 0:
+            ch = text[i - 1]
+            if ch in PUNCT and ch not in "“”":
+                break
+            stop = next((w for w in self.stops if text.startswith(w, i - len(w))), None)
+            if stop is not None and not self._inside_about(text, i - len(stop), end):
+                break
+            if ch == "的" and not self._inside_about(text, i - 1, end):
+                break
+            i -= 1
+        while i < end and text[i] == "”":
+            i += 1
+        return i
+
+    @staticmethod
+    def _inside_about(text: str, pos: int, end: int) -> bool:
+        """True when a 关于 opens the phrase between the clause start and ``pos``."""
+        j = pos
+        while j > 0 and text[j - 1] not in PUNCT:
+            j -= 1
+        return "关于" in text[j:pos]
+
+    def _action(self, text: str, m: DocMention) -> None:
+        """The first document verb in the clause before the name (签署并发表 → signed)."""
+        j = m.start
+        while j > 0 and text[j - 1] not in "。；;！？":
+            j -= 1
+        clause = text[j:m.start]
+        # the verb governing this name is the last verb group before it: scan to its first verb
+        best = None
+        for verb in self.verbs:
+            for hit in re.finditer(re.escape(verb), clause):
+                if best is None or hit.start() > best[0] or (hit.start() == best[0] and len(verb) > len(best[1])):
+                    best = (hit.start(), verb)
+        if best is None:
+            return
+        # walk back over a chain of verbs joined by 并/和/、 (签署并发表) to take the first one
+        pos, verb = best
+        while True:
+            prev = None
+            for v in self.verbs:
+                for link in ("并", "和", "、", "并且", ""):
+                    k = pos - len(link) - len(v)
+                    if k >= 0 and clause[k:pos] == v + link:
+                        prev = (k, v)
+                        break
+                if prev:
+                    break
+            if prev is None:
+                break
+            pos, verb = prev
+        m.action = self.lexicon.doc_verbs[verb]
+        m.action_span = (j + pos, j + pos + len(verb))
+
+    @staticmethod
+    def _core(m: DocMention) -> str:
+        core = m.name[: len(m.name) - len(m.suffix)]
+        core = re.sub(r"^关于", "", core)
+        core = re.sub(r"的$", "", core)
+        return re.sub(r"[“”\"]", "", core)
+
+    def _cluster(self, mentions: list[DocMention]) -> list[DocCluster]:
+        """Group names of one document: equal names, or a short core that is a character
+        subsequence of a longer one of the same type (应对疫情 ⊂ 共同应对新冠肺炎疫情, 二战 ⊂ 第二次世界大战)."""
+        clusters: list[DocCluster] = []
+        for m in sorted(mentions, key=lambda m: (-len(self._core(m)), m.start)):
+            core = self._core(m)
+            home = None
+            for c in clusters:
+                if c.type != m.type:
+                    continue
+                if any(x.name == m.name for x in c.mentions):
+                    home = c
+                    break
+                longest = max((self._core(x) for x in c.mentions), key=len)
+                if len(core) >= 4 and _subsequence(core, longest):
+                    home = c
+                    break
+            if home is None:
+                home = DocCluster(m.name, m.type)
+                clusters.append(home)
+            home.mentions.append(m)
+        clusters.sort(key=lambda c: min(x.start for x in c.mentions))
+        return clusters
+
+    @staticmethod
+    def _attach_bare(clusters: list[DocCluster], bare: list[DocMention]) -> None:
+        for m in bare:
+            same_type = [c for c in clusters if c.type == m.type]
+            if len(same_type) == 1:
+                same_type[0].mentions.append(m)
+
+    def _write(self, doc: Doc, clusters: list[DocCluster]) -> None:
+        summit = doc.context.get("summit")
+        scope = summit.key if isinstance(summit, Ref) else f"article/{iris.slug(doc.article.id)}"
+        for c in clusters:
+            first = min(c.mentions, key=lambda x: x.start)
+            ref = Ref("document", f"{scope}/{iris.slug(c.label)}")
+            doc.entity(ref, c.label, "Document")
+            span = (first.start, first.end)
+            doc.add(ref, "type", Ref("class", "Document"), *span, first.rule)
+            cls = {"declaration": "Declaration", "statement": "Statement", "communique": "Communique",
+                   "plan": "Plan", "agreement": "Agreement", "resolution": "Resolution",
+                   "strategy": "Strategy"}.get(c.type)
+            if cls:
+                doc.add(ref, "type", Ref("class", cls), *span, first.rule)
+            doc.add(ref, "documentType", Ref("doctype", c.type), *span, first.rule)
+            doc.add(ref, "label", Value(c.label, lang="zh-Hans"), *span, first.rule)
+            for m in c.mentions:
+                if not m.bare and m.name != c.label:
+                    doc.add(ref, "alias", Value(m.name, lang="zh-Hans"), m.start, m.end, "document-same-as")
+                doc.add(Ref("article", doc.article.id), "mentions", ref, m.start, m.end, m.rule)
+            acted = [m for m in sorted(c.mentions, key=lambda x: x.start) if m.action and m.action != "other"]
+            if acted:
+                m = acted[0]
+                lo = min(m.action_span[0], m.start) if m.action_span else m.start
+                doc.add(ref, "action", Ref("action", m.action), lo, m.end, "document-action")  # type: ignore[arg-type]
+                if isinstance(summit, Ref):
+                    doc.add(ref, "adoptedAt", summit, lo, m.end, "document-action")
+            else:
+                doc.add(ref, "action", Ref("action", "other"), *span, "document-mentioned")
+                if isinstance(summit, Ref):
+                    doc.add(ref, "mentionedAt", summit, *span, "document-mentioned")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)

@@ -1,0 +1,143 @@
+"""Persons with their posts: 国名/机构 + 职务 + 人名 (俄罗斯总统普京, 外交部副部长乐玉成), reporters."""
+from __future__ import annotations
+
+import re
+
+from kg import iris
+from kg.lexicon import Lexicon
+from kg.model import Doc, Mention, Ref
+
+_NAME_CHAR = re.compile(r"[\u3400-\u9fff·•]")
+MAX_NAME = 10
+
+
+class PersonRule:
+    """Find persons after titles, give each a post, and find their later mentions by name."""
+
+    name = "person-post"
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.article.text
+        found: list[Mention] = []
+        taken = {(m.start, m.end) for m in doc.mentions}
+        dateline_end = int(doc.context.get("dateline_end", 0))  # type: ignore[arg-type]
+        for post in [m for m in doc.mentions if m.kind == "post"]:
+            if post.end <= dateline_end and doc.context.get("reporters"):
+                continue  # the dateline's reporters are read by the dateline rule
+            before = next((m for m in doc.mentions if m.kind == "person" and m.end == post.start), None)
+            if before is not None and before.ref is not None:
+                # name + title (习近平主席): the title belongs to the name before it
+                holder, _ = self._holder(doc, post)
+                self._post(doc, before.ref, post, holder, post.start, post.end)
+                continue
+            holder, title_start = self._holder(doc, post)
+            known = next((m for m in doc.mentions if m.kind == "person" and m.start == post.end), None)
+            if known is not None:
+                name_span = (known.start, known.end)
+            else:
+                length = self.read_name(doc, post.end)
+                if not length:
+                    continue
+                name_span = (post.end, post.end + length)
+            name = text[name_span[0]:name_span[1]]
+            person = self._person(doc, name, name_span, known)
+            if person is not None and (known is None and name_span not in taken):
+                found.append(person)
+                taken.add(name_span)
+            self._post(doc, person.ref if person else Ref("person", iris.slug(name)), post, holder,
+                       title_start, name_span[1])
+        for name, start, end, role in doc.context.get("reporters", []):  # type: ignore[union-attr]
+            if len(name) < 2 or not all(_NAME_CHAR.match(ch) for ch in name):
+                continue
+            person = self._person(doc, name, (start, end), None)
+            if person and (start, end) not in taken:
+                found.append(person)
+                taken.add((start, end))
+            agency = doc.context.get("agency")
+            post = Mention("post", start, start, role, Ref("post", role))
+            self._post(doc, person.ref, post, agency if isinstance(agency, Ref) else None, start, end,
+                       rule="dateline-reporter")
+        doc.mentions.extend(found)
+        self._repeat(doc)
+        doc.mentions.sort(key=lambda m: (m.start, -m.end))
+        return doc
+
+    def _holder(self, doc: Doc, post: Mention) -> tuple[Ref | None, int]:
+        """The state or organization written right before the title, and where the title starts."""
+        before = [m for m in doc.mentions if m.end == post.start and m.kind in ("state", "org", "unit")]
+        if before:
+            m = before[0]
+            # an organization prefix is part of the title as written (外交部副部长); a state is not
+            return m.ref, (m.start if m.kind in ("org", "unit") else post.start)
+        info = self.lexicon.posts.get(post.text)
+        if info and info.state:
+            return Ref("state", info.state), post.start
+        return None, post.start
+
+    def read_name(self, doc: Doc, start: int) -> int:
+        """Length of the name written at ``start`` (0 when there is none)."""
+        text = doc.article.text
+        end = start
+        while end < len(text) and end - start < MAX_NAME and _NAME_CHAR.match(text[end]):
+            end += 1
+        limit = end
+        for i in range(start + 2, limit):
+            if text.startswith(self.lexicon.name_boundaries, i) or any(
+                m.start == i and m.kind in ("state", "org", "post", "person", "unit") for m in doc.mentions
+            ):
+                end = i
+                break
+        length = end - start
+        name = text[start:end]
+        if length < 2 or name in self.lexicon.blockers or name.startswith(self.lexicon.name_starts_not):
+            return 0
+        return length
+
+    def _person(self, doc: Doc, name: str, span: tuple[int, int], known: Mention | None) -> Mention | None:
+        ref = known.ref if known is not None and known.ref else Ref("person", iris.slug(name))
+        entity = doc.entity(ref, self.lexicon.labels.get(ref, name), "Person", known=ref in self.lexicon.labels)
+        doc.add(ref, "type", Ref("class", "Person"), span[0], span[1], self.name)
+        if not entity.known:
+            doc.add(ref, "label", _zh(name), span[0], span[1], self.name)
+        return known or Mention("person", span[0], span[1], name, ref, rule=self.name)
+
+    def _post(self, doc: Doc, person: Ref, post: Mention, holder: Ref | None, title_start: int, end: int,
+              rule: str | None = None) -> None:
+        text = doc.article.text
+        title = text[title_start:post.end] if post.end > post.start else post.text
+        holder_key = f"{holder.kind}-{holder.key}" if holder else "unknown"
+        post_ref = Ref("post", f"{holder_key}/{iris.slug(title)}")
+        doc.entity(post_ref, title, "Post")
+        rule = rule or self.name
+        start = min(title_start, post.start)
+        doc.add(post_ref, "type", Ref("class", "Post"), start, end, rule)
+        doc.add(post_ref, "label", _zh(title), start, end, rule)
+        doc.add(person, "holds", post_ref, start, end, rule)
+        if holder is not None:
+            doc.add(post_ref, "postIn", holder, start, end, rule)
+        info = self.lexicon.posts.get(post.text)
+        doc.context.setdefault("post_info", {})[post_ref] = (info, holder)  # type: ignore[index]
+        doc.context.setdefault("person_posts", {}).setdefault(person, []).append(post_ref)  # type: ignore[union-attr]
+
+    def _repeat(self, doc: Doc) -> None:
+        """Later mentions of a name found after a title (乐玉成表示…) become person mentions too."""
+        text = doc.article.text
+        names = {m.text: m.ref for m in doc.mentions if m.kind == "person" and m.rule != "gazetteer"}
+        if not names:
+            return
+        pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+        taken = [(m.start, m.end) for m in doc.mentions]
+        for hit in pattern.finditer(text):
+            if any(s < hit.end() and hit.start() < e for s, e in taken):
+                continue
+            doc.mentions.append(Mention("person", hit.start(), hit.end(), hit.group(), names[hit.group()],
+                                        rule="name-repeat"))
+
+
+def _zh(text: str):  # noqa: ANN202 - tiny helper
+    from kg.model import Value
+
+    return Value(text, lang="zh-Hans")

@@ -1,0 +1,185 @@
+"""Summits: full names (ORG + council + 第N次会议), back-references, date, format, chair, city."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from kg import iris
+from kg.lexicon import Lexicon
+from kg.model import Doc, Mention, Ref, Value
+from kg.pipeline.dates import NUM, DateExpr, cn_number, find_dates
+from kg.pipeline.relate.common import SUMMIT_ALIASES, mentions_in
+
+
+class SummitRule:
+    """Recognise the summits a report names and the attributes it states for the main one.
+
+    The main summit is the first one named in full; short forms (峰会, 本次会议…) refer to it.
+    """
+
+    name = "summit"
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        orgs = sorted((n for n, refs in lexicon.names.items()
+                       if any(r.kind == "org" and "UnitOnly" not in lexicon.classes.get(r, set()) for r in refs)),
+                      key=lambda n: (-len(n), n))
+        councils = sorted({c.pattern for c in lexicon.councils if c.pattern}, key=lambda p: (-len(p), p))
+        org_alt = "|".join(map(re.escape, orgs))
+        council_alt = "|".join(map(re.escape, councils))
+        self.full_name = re.compile(
+            rf"(?P<org>{org_alt})(?P<council>{council_alt})?第(?P<ord>{NUM})次(?P<unit>会议|会晤|峰会)"
+            rf"|(?P<first>首届|首次|第(?P<ord2>{NUM})届)(?P<org2>{org_alt})(?P<council2>{council_alt})?(?P<unit2>峰会|会议|会晤)"
+        )
+        self.council_of = {c.pattern: c.council for c in lexicon.councils}
+        self.words = lexicon.summit_words
+        self.alias_re = re.compile("|".join(map(re.escape, SUMMIT_ALIASES)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.article.text
+        summits: list[tuple[Ref, Mention]] = []
+        for found in self.full_name.finditer(text):
+            ref, label = self._summit(doc, found)
+            mention = Mention("summit", found.start(), found.end(), found.group(), ref, rule=self.name)
+            summits.append((ref, mention))
+            doc.mentions.append(mention)
+        if not summits:
+            return doc
+        main, first = summits[0]
+        doc.context["summit"] = main
+        article = Ref("article", doc.article.id)
+        for ref, mention in summits:
+            doc.add(article, "about" if ref == main else "mentions", ref, mention.start, mention.end, self.name)
+        self._aliases(doc, main, first)
+        self._date(doc, main)
+        self._format(doc, main)
+        self._chair(doc, main)
+        self._city(doc, main)
+        doc.mentions.sort(key=lambda m: (m.start, -m.end))
+        return doc
+
+    # -- names ---------------------------------------------------------------------------
+    def _summit(self, doc: Doc, found: re.Match[str]) -> tuple[Ref, str]:
+        lex = self.lexicon
+        org_name = found.group("org") or found.group("org2")
+        org = next(r for r in lex.names[org_name] if r.kind == "org")
+        council_text = found.group("council") or found.group("council2") or ""
+        council = self.council_of.get(council_text, "heads-of-state")
+        if found.group("ord"):
+            ordinal = cn_number(found.group("ord"))
+        elif found.group("ord2"):
+            ordinal = cn_number(found.group("ord2"))
+        else:
+            ordinal = 1
+        label = found.group()
+        key = f"{org.key}/{council}/{ordinal}" if ordinal else f"{org.key}/{iris.slug(label)}"
+        ref = Ref("summit", key)
+        known = ref in lex.summits
+        entity = doc.entity(ref, lex.labels.get(ref, label), "Summit", known=known)
+        span = found.span()
+        if ref not in doc.context.setdefault("summits_seen", set()):  # type: ignore[union-attr]
+            doc.context["summits_seen"].add(ref)  # type: ignore[union-attr]
+            doc.add(ref, "type", Ref("class", "Summit"), *span, self.name)
+            doc.add(ref, "label" if not known else "alias", Value(label, lang="zh-Hans"), *span, self.name)
+            doc.add(ref, "organizer", org, *span, self.name)
+            if ordinal:
+                doc.add(ref, "ordinal", Value(str(ordinal), "positiveInteger"), *span, self.name)
+            series = Ref("series", f"{org.key}/{council}")
+            if series not in lex.series:
+                doc.entity(series, f"{lex.labels.get(org, org_name)}{council_text}会议", "SummitSeries")
+                doc.add(series, "type", Ref("class", "SummitSeries"), *span, self.name)
+                doc.add(series, "label", Value(f"{lex.labels.get(org, org_name)}{council_text}会议", lang="zh-Hans"),
+                        *span, self.name)
+                doc.add(series, "council", Value(council), *span, self.name)
+            doc.add(ref, "inSeries", series, *span, self.name)
+        elif label != entity.label:
+            entity.aliases.add(label)
+        return ref, label
+
+    def _aliases(self, doc: Doc, main: Ref, first: Mention) -> None:
+        text = doc.article.text
+        explicit = re.compile(r"[（(]以下简称[“\"]?(?P<alias>[^”\"）)]+)[”\"]?[）)]")
+        found = explicit.match(text, first.end)
+        if found:
+            doc.add(main, "alias", Value(found.group("alias"), lang="zh-Hans"), found.start("alias"),
+                    found.end("alias"), "summit-alias-defined")
+        covered = [(m.start, m.end) for m in doc.mentions if m.kind == "summit"]
+        for hit in self.alias_re.finditer(text):
+            if any(s <= hit.start() < e for s, e in covered):
+                continue
+            doc.mentions.append(Mention("summit", hit.start(), hit.end(), hit.group(), main, rule="summit-alias"))
+
+    # -- attributes ---------------------------------------------------------------------
+    def _anchor(self, doc: Doc, main: Ref) -> dt.date | None:
+        if doc.article.published:
+            return doc.article.published
+        for expr in find_dates(doc.article.text):
+            if expr.year:
+                return dt.date(expr.year, expr.month or 1, 1) if expr.month is None else dt.date(expr.year, expr.month, expr.day)
+        return self.lexicon.summits.get(main)
+
+    def _date(self, doc: Doc, main: Ref) -> None:
+        text = doc.article.text
+        anchor = self._anchor(doc, main)
+        dateline = doc.context.get("dateline_expr")
+        month_anchor = None
+        if isinstance(dateline, DateExpr):
+            resolved = dateline.resolve(anchor)
+            month_anchor = resolved[0] if resolved else None
+        doc.context["anchor"] = anchor
+        sub_event = self.words["sub_event"]
+        for sentence in doc.sentences:
+            refs = [m for m in mentions_in(doc, sentence.start, sentence.end, "summit") if m.ref == main]
+            if not refs:
+                continue
+            if all(sub_event.match(text, m.end) for m in refs if m.rule == self.name) and any(
+                    m.rule == self.name for m in refs):
+                continue
+            exprs = [e for e in find_dates(sentence.text, sentence.start)
+                     if not (isinstance(dateline, DateExpr) and e.start == dateline.start)]
+            if not exprs:
+                continue
+            expr = min(exprs, key=lambda e: min(abs(e.start - m.start) for m in refs))
+            resolved = expr.resolve(anchor, month_anchor)
+            if resolved is None:
+                continue
+            start, end = resolved
+            doc.add(main, "startDate", Value(start.isoformat(), "date"), expr.start, expr.end, "summit-date")
+            doc.add(main, "endDate", Value(end.isoformat(), "date"), expr.start, expr.end, "summit-date")
+            return
+
+    def _format(self, doc: Doc, main: Ref) -> None:
+        text = doc.article.text
+        for hit in self.words["video"].finditer(text):
+            doc.add(main, "format", Ref("format", "video"), hit.start(), hit.end(), "summit-format-video")
+            return
+        if main not in self.lexicon.summit_formats:
+            first = next(m for m in doc.mentions if m.ref == main)
+            doc.add(main, "format", Ref("format", "in_person"), first.start, first.end, "summit-format-default",
+                    basis="inferred")
+
+    def _chair(self, doc: Doc, main: Ref) -> None:
+        text = doc.article.text
+        chair_re = re.compile(r"(?:轮值)?主席国")
+        for hit in chair_re.finditer(text):
+            after = next((m for m in doc.mentions if m.start == hit.end() and m.kind == "state"), None)
+            before = None
+            head = text.rfind("作为", max(0, hit.start() - 12), hit.start())
+            if head >= 0:
+                before = next((m for m in doc.mentions if m.end == head and m.kind == "state"), None)
+            state = after or before
+            if state is not None and state.ref is not None:
+                lo, hi = min(state.start, hit.start()), max(state.end, hit.end())
+                doc.add(main, "chairState", state.ref, lo, hi, "summit-chair-state")
+                doc.context["chair_state"] = (state.ref, lo, hi)
+                return
+
+    def _city(self, doc: Doc, main: Ref) -> None:
+        text = doc.article.text
+        held = self.words["held"]
+        for m in (m for m in doc.mentions if m.kind == "city"):
+            if text[max(0, m.start - 1):m.start] == "在" or text[max(0, m.start - 3):m.start].endswith("首都"):
+                tail = text[m.end:m.end + 24]
+                if held.search(tail.split("。")[0]):
+                    doc.add(main, "city", m.ref, m.start, m.end, "summit-city")  # type: ignore[arg-type]
+                    return

@@ -1,0 +1,94 @@
+"""SPARQL over a graph file: bundled named queries, ``.rq`` files or query text; results as a
+table, CSV, TSV or W3C SPARQL 1.1 results JSON."""
+from __future__ import annotations
+
+import io
+import unicodedata
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+from kg.errors import QueryError
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def bundled_queries() -> dict[str, str]:
+    """Name → SPARQL text of every query shipped in ``kg/queries``."""
+    folder = importlib_resources.files("kg") / "queries"
+    out = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".rq"):
+            out[entry.name[:-3]] = entry.read_text(encoding="utf-8")
+    return dict(sorted(out.items()))
+
+
+def resolve_query(query: str) -> str:
+    """QUERY may be a bundled name, a path to a ``.rq`` file, or SPARQL text."""
+    queries = bundled_queries()
+    if query in queries:
+        return queries[query]
+    path = Path(query)
+    if query.endswith(".rq") or (len(query) < 256 and "\n" not in query and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"{query}: cannot read query file ({exc.strerror})") from None
+    upper = query.upper()
+    if any(word in upper for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX")):
+        return query
+    raise QueryError(f"unknown bundled query {query!r}; bundled: {', '.join(queries)}")
+
+
+def run_query(store, sparql: str, fmt: str = "table") -> str:  # type: ignore[no-untyped-def]
+    """Run ``sparql`` on ``store`` (all graphs as the default graph) and format the results."""
+    import pyoxigraph as ox
+
+    if fmt not in RESULT_FORMATS:
+        raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
+    try:
+        results = store.query(sparql, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
+    except (OSError, ValueError) as exc:
+        raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+    if isinstance(results, ox.QueryBoolean):
+        value = bool(results)
+        if fmt == "json":
+            return '{"head":{},"boolean":%s}\n' % ("true" if value else "false")
+        return f"{str(value).lower()}\n"
+    if isinstance(results, ox.QueryTriples):
+        return results.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    if fmt in ("json", "csv", "tsv"):
+        target = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                  "tsv": ox.QueryResultsFormat.TSV}[fmt]
+        text = results.serialize(format=target).decode("utf-8")
+        return text if text.endswith("\n") else text + "\n"
+    names = [v.value for v in results.variables]
+    rows = [[_plain(solution[name]) for name in names] for solution in results]
+    return format_table(names, rows)
+
+
+def _plain(term) -> str:  # type: ignore[no-untyped-def]
+    return "" if term is None else str(term.value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> str:
+    """An aligned plain-text table; CJK characters count as two columns."""
+    widths = [_width(h) for h in header]
+    for row in rows:
+        widths = [max(w, _width(c)) for w, c in zip(widths, row)]
+    out = io.StringIO()
+
+    def line(cells: list[str]) -> None:
+        out.write("  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip() + "\n")
+
+    line(header)
+    line(["-" * w for w in widths])
+    for row in rows:
+        line(row)
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+    return out.getvalue()

@@ -1,0 +1,36 @@
+"""Load a graph file into an in-memory pyoxigraph store for SPARQL."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.errors import InputError
+
+_OX_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nq": "N_QUADS", ".nt": "N_TRIPLES", ".jsonld": "JSON_LD",
+               ".json": "JSON_LD"}
+
+
+def load_store(path: str | Path):  # type: ignore[no-untyped-def]
+    """A pyoxigraph Store holding the file's quads; one-line InputError when it cannot."""
+    import pyoxigraph as ox
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _OX_FORMATS:
+        raise InputError(f"{path}: unknown graph format {suffix or '(none)'!r}; use one of {', '.join(sorted(_OX_FORMATS))}")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+    store = ox.Store()
+    try:
+        with path.open("rb") as handle:
+            store.load(handle, format=getattr(ox.RdfFormat, _OX_FORMATS[suffix]))
+    except SyntaxError as exc:
+        raise InputError(f"{path}: does not parse as {_OX_FORMATS[suffix].replace('_', '-')}: {_one_line(exc)}") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot load ({_one_line(exc)})") from None
+    if len(store) == 0:
+        raise InputError(f"{path}: the graph is empty")
+    return store
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())

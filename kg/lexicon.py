@@ -10,17 +10,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, RDF, SDO, SKOS
 
 from kg import iris
 from kg.errors import ResourceError
 from kg.model import Ref
+from kg.ns import SKG
 from kg.resources import Resources
 
 #: Entity kinds whose names come from the reference knowledge.
 NAMED_KINDS = ("state", "org", "city", "person", "initiative")
-SKG = Namespace(iris.ONTOLOGY)
 ORG_UNIT = URIRef("http://www.w3.org/ns/org#OrganizationalUnit")
 
 

@@ -31,7 +31,10 @@ PREFIXES = {
     "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
     "time": "http://www.w3.org/2006/time#",
     "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "wd": "http://www.wikidata.org/entity/",
     "state": iris.ID + "state/",
@@ -61,8 +64,8 @@ def _bind(graph: Graph) -> None:
 def serialize(quads: Iterable[Quad], fmt: str, named_graphs: bool) -> bytes:
     """Serialise sorted quads; formats without named graphs get the union of all graphs."""
     ordered = sorted(set(quads))
-    if fmt in ("nt", "nquads"):
-        return _lines(ordered, fmt == "nquads")
+    if fmt == "trig":
+        return _trig(ordered)
     if named_graphs:
         dataset = Dataset()
         _bind(dataset)
@@ -75,13 +78,50 @@ def serialize(quads: Iterable[Quad], fmt: str, named_graphs: bool) -> bytes:
         for s, p, o, _ in ordered:
             graph.add((s, p, o))
         data = graph.serialize(format=fmt, encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode("utf-8")
+    if fmt in ("nt", "nquads"):  # one statement per line: sort them
+        lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    if fmt == "json-ld":
+        return _canonical_json(data)
+    return data
 
 
-def _lines(quads: list[Quad], with_graph: bool) -> bytes:
-    """N-Triples / N-Quads, one statement per line, sorted and without duplicates."""
-    lines = set()
-    for s, p, o, g in quads:
-        line = f"{s.n3()} {p.n3()} {o.n3()}"
-        lines.add(f"{line} {URIRef(g).n3()} .\n" if with_graph else f"{line} .\n")
-    return "".join(sorted(lines)).encode("utf-8")
+def _trig(quads: list[Quad]) -> bytes:
+    """TriG written graph by graph (rdflib's TriG order depends on hashing): the prefixes once,
+    then each named graph, sorted by name, as a Turtle block."""
+    by_graph: dict[str, list[Quad]] = {}
+    for quad in quads:
+        by_graph.setdefault(str(quad[3]), []).append(quad)
+    head: dict[str, str] = {}
+    blocks = []
+    for name in sorted(by_graph):
+        graph = Graph()
+        _bind(graph)
+        for s, p, o, _ in by_graph[name]:
+            graph.add((s, p, o))
+        body = graph.serialize(format="turtle")
+        for line in body.splitlines():
+            if line.startswith("@prefix"):
+                prefix = line.split()[1]
+                if head.setdefault(prefix, line) != line:  # pragma: no cover - all namespaces are bound
+                    raise RuntimeError(f"TriG prefix {prefix} bound twice")
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        inner = "\n".join("    " + line if line else "" for line in lines).strip("\n")
+        blocks.append(f"<{name}> {{\n{inner}\n}}\n")
+    return ("\n".join(sorted(head.values())) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _canonical_json(data: bytes) -> bytes:
+    """JSON-LD with keys sorted and every array of nodes or values sorted."""
+    import json
+
+    def norm(value):  # type: ignore[no-untyped-def]
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in sorted(value.items())}
+        if isinstance(value, list):
+            items = [norm(v) for v in value]
+            return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+        return value
+
+    doc = json.loads(data.decode("utf-8"))
+    return (json.dumps(norm(doc), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

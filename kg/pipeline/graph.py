@@ -12,8 +12,8 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from kg import __version__, iris
 from kg.model import Doc, Fact, Ref, Value
+from kg.ns import SKG
 
-SKG = Namespace(iris.ONTOLOGY)
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 
 Quad = tuple[URIRef, URIRef, "URIRef | Literal", URIRef]
@@ -31,7 +31,7 @@ PREDICATES: dict[str, URIRef] = {
     "attendee": SDO.attendee,
     "holds": ORG.holds,
     "postIn": ORG.postIn,
-    **{name: SKG[name] for name in (
+    **{name: getattr(SKG, name) for name in (
         "organizer", "inSeries", "council", "ordinal", "city", "hostState", "format", "chairState",
         "chairPerson", "participation", "participant", "basis", "inferredFrom", "documentType", "action",
         "adoptedAt", "mentionedAt", "proposedBy", "proposedAt", "speaker", "deliveredAt", "cooperationArea",
@@ -43,7 +43,7 @@ _MODES = {"video": SDO.OnlineEventAttendanceMode, "in_person": SDO.OfflineEventA
 
 def ref_iri(ref: Ref) -> URIRef:
     if ref.kind == "class":
-        return SKG[ref.key]
+        return getattr(SKG, ref.key)
     if ref.kind == "article":
         return URIRef(iris.entity("article", iris.slug(ref.key)))
     return URIRef(iris.entity(ref.kind, ref.key))

@@ -59,11 +59,26 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # Short GB18030 or Big5 byte strings can be valid UTF-8 by accident (员 → Ա): a UTF-8
+        # reading without one ideograph is only taken when no legacy reading is Chinese text.
+        if text.isascii() or _has_han(text) or not _legacy_readings(data):
+            return text
+        raise EncodingError(f"{name}: the encoding is uncertain (UTF-8 or a legacy Chinese encoding); "
+                            "name it with --encoding (e.g. --encoding utf-8 or --encoding gb18030)")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
+    plausible = _legacy_readings(data)
+    if len(plausible) == 1:
+        return plausible[0][1]
+    raise EncodingError(f"{name}: not UTF-8 and the encoding is uncertain; name it with --encoding (e.g. --encoding gb18030)")
+
+
+def _legacy_readings(data: bytes) -> list[tuple[str, str]]:
+    """The legacy Chinese encodings that decode ``data`` into plausible Chinese text."""
     plausible = []
     for candidate in CHINESE_LEGACY:
         try:
@@ -72,9 +87,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             continue
         if _looks_chinese(text):
             plausible.append((candidate, text))
-    if len(plausible) == 1:
-        return plausible[0][1]
-    raise EncodingError(f"{name}: not UTF-8 and the encoding is uncertain; name it with --encoding (e.g. --encoding gb18030)")
+    return plausible
+
+
+def _has_han(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 def _looks_chinese(text: str) -> bool:

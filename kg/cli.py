@@ -92,6 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug, not bad input: one line, the traceback on request
+        if os.environ.get("KG_DEBUG"):
+            raise
+        print(f"kg: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+              "(set KG_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 70
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -171,10 +177,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from kg.stats import stats_text
     from kg.store import load_store
 
-    sys.stdout.write(stats_text(load_store(args.graph)))
+    store = load_store(args.graph)
+    from kg.stats import stats_text
+
+    sys.stdout.write(stats_text(store))
     return 0
 
 

@@ -2,6 +2,7 @@
 N-Triples, JSON-LD). Output is deterministic: the same quads give the same bytes."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -71,7 +72,9 @@ def serialize(quads: Iterable[Quad], fmt: str, named_graphs: bool) -> bytes:
         _bind(dataset)
         for s, p, o, g in ordered:
             dataset.add((s, p, o, URIRef(g)))
-        data = dataset.serialize(format=fmt, encoding="utf-8")
+        with warnings.catch_warnings():  # rdflib's own JSON-LD writer calls a deprecated method
+            warnings.simplefilter("ignore", DeprecationWarning)
+            data = dataset.serialize(format=fmt, encoding="utf-8")
     else:
         graph = Graph()
         _bind(graph)
@@ -106,7 +109,7 @@ def _trig(quads: list[Quad]) -> bytes:
                 if head.setdefault(prefix, line) != line:  # pragma: no cover - all namespaces are bound
                     raise RuntimeError(f"TriG prefix {prefix} bound twice")
         lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
-        inner = "\n".join("    " + line if line else "" for line in lines).strip("\n")
+        inner = "\n".join(lines).strip("\n")  # not indented: that would change multi-line literals
         blocks.append(f"<{name}> {{\n{inner}\n}}\n")
     return ("\n".join(sorted(head.values())) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 

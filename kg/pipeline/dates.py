@@ -13,11 +13,14 @@ from dataclasses import dataclass
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 NUM = r"[0-9０-９〇零一二两三四五六七八九十百]+"
+#: A year as written: 2018, ２０１８ or 二〇一八 (digit by digit).
+YEAR = r"[0-9０-９]{4}|[〇零一二三四五六七八九]{4}"
 
-# 2006年6月15日 / 6月15日 / 9月11日至12日 / 6月30日至7月1日 / 15日 (day only)
+# 2006年6月15日 / 二〇〇六年六月十五日 / 6月15日 / 9月11日至12日 / 6月30日至7月1日 /
+# 2018年12月31日至2019年1月2日 / 15日 (day only)
 DATE_RE = re.compile(
-    rf"(?:(?P<y>\d{{4}})年)?(?:(?P<m>{NUM})月)?(?P<d>{NUM})日"
-    rf"(?:\s*(?:至|到|—|-|－|～|~)\s*(?:(?P<m2>{NUM})月)?(?P<d2>{NUM})日)?"
+    rf"(?:(?P<y>{YEAR})年)?(?:(?P<m>{NUM})月)?(?P<d>{NUM})日"
+    rf"(?:\s*(?:至|到|—|-|－|～|~)\s*(?:(?P<y2>{YEAR})年)?(?:(?P<m2>{NUM})月)?(?P<d2>{NUM})日)?"
 )
 
 
@@ -52,6 +55,7 @@ class DateExpr:
     day: int
     month2: int | None = None
     day2: int | None = None
+    year2: int | None = None
 
     def resolve(self, anchor: dt.date | None, month_anchor: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
         """Start and end dates, completing year and month from the anchors; None if impossible."""
@@ -64,7 +68,7 @@ class DateExpr:
         if self.day2 is None:
             return first, first
         month2 = self.month2 or month
-        year2 = first.year + (1 if month2 < first.month else 0)
+        year2 = self.year2 or first.year + (1 if month2 < first.month else 0)
         try:
             last = dt.date(year2, month2, self.day2)
         except ValueError:
@@ -91,6 +95,12 @@ def _complete(year: int | None, month: int, day: int, anchor: dt.date | None) ->
     return min(candidates, key=lambda d: abs((d - anchor).days))
 
 
+def year_number(text: str) -> int:
+    """2018, ２０１８ or 二〇一八 → 2018: a year is read digit by digit."""
+    digits = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return int("".join(str(_CN_DIGITS.get(ch, ch)) for ch in digits))
+
+
 def find_dates(text: str, offset: int = 0) -> list[DateExpr]:
     """Every date expression in ``text``; offsets are shifted by ``offset``."""
     out = []
@@ -103,6 +113,6 @@ def find_dates(text: str, offset: int = 0) -> list[DateExpr]:
             continue
         day2 = cn_number(m.group("d2")) if m.group("d2") else None
         month2 = cn_number(m.group("m2")) if m.group("m2") else None
-        out.append(DateExpr(offset + m.start(), offset + m.end(), int(m.group("y")) if m.group("y") else None,
-                            month, day, month2, day2))
+        out.append(DateExpr(offset + m.start(), offset + m.end(), year_number(m.group("y")) if m.group("y") else None,
+                            month, day, month2, day2, year_number(m.group("y2")) if m.group("y2") else None))
     return out

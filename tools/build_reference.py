@@ -24,7 +24,6 @@ Usage (from the repository root):
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import re
 import sys
@@ -144,16 +143,14 @@ def split_list(value: str) -> list[str]:
 
 
 def read_tsv(name: str) -> list[dict[str, str]]:
-    path = SRC_DIR / name
-    with path.open(encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.startswith("#")]
-    reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
-    rows = []
-    for number, row in enumerate(reader, start=1):
-        if None in row or any(v is None for v in row.values()):
-            raise BuildError(f"{name}: data row {number} has the wrong number of columns")
-        rows.append({k: v.strip() for k, v in row.items()})
-    return rows
+    """Rows of a source TSV, read by the project's one loader (kg.resources)."""
+    from kg.errors import ResourceError
+    from kg.resources import Resources
+
+    try:
+        return Resources(data_dir=ROOT / "data", ontology_dir=ROOT / "ontology").tsv(f"reference/sources/{name}")
+    except ResourceError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def date_literal(value: str) -> Literal:

@@ -84,6 +84,8 @@ class PersonRule:
         while end < len(text) and end - start < MAX_NAME and _NAME_CHAR.match(text[end]):
             end += 1
         limit = end
+        if any(m.start == start + 1 and m.kind == "post" for m in doc.mentions):
+            return 0  # a title at the second character (向记者…, 和总统…): no name is written here
         for i in range(start + 2, limit):
             if text.startswith(self.lexicon.name_boundaries, i) or any(
                 m.start == i and m.kind in ("state", "org", "post", "person", "unit") for m in doc.mentions
@@ -94,7 +96,15 @@ class PersonRule:
         name = text[start:end]
         if length < 2 or name in self.lexicon.blockers or name.startswith(self.lexicon.name_starts_not):
             return 0
+        if name.startswith(self._word_boundaries):
+            return 0  # a verb right after the title (向记者介绍…, 普京总统举行会谈): no name written
         return length
+
+    @property
+    def _word_boundaries(self) -> tuple[str, ...]:
+        """Boundary words of two or more characters: verbs and phrases no name starts with
+        (one-character ones such as 于 or 向 may be surnames)."""
+        return tuple(w for w in self.lexicon.name_boundaries if len(w) >= 2)
 
     def _person(self, doc: Doc, name: str, span: tuple[int, int], known: Mention | None) -> Mention | None:
         ref = known.ref if known is not None and known.ref else Ref("person", iris.slug(name))

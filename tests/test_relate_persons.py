@@ -1,0 +1,112 @@
+"""kg.pipeline.relate.persons: persons after titles (国名+职务+人名), name+title, reporters."""
+from __future__ import annotations
+
+import pytest
+
+
+def _holds(result, person: str) -> set[str]:
+    return result.objects(f"person:{person}", "holds")
+
+
+@pytest.mark.parametrize("text,person,post,holder", [
+    ("俄罗斯总统普京抵达青岛出席峰会。", "普京", "post:state-RU/总统", "state:RU"),
+    ("印度总理莫迪通过视频发表讲话。", "莫迪", "post:state-IN/总理", "state:IN"),
+    ("哈萨克斯坦总统托卡耶夫宣读宣言。", "托卡耶夫", "post:state-KZ/总统", "state:KZ"),
+    ("巴基斯坦总理夏巴兹·谢里夫于15日抵达阿斯塔纳。", "夏巴兹·谢里夫", "post:state-PK/总理", "state:PK"),
+    ("沙特阿拉伯王储兼首相穆罕默德出席会议。", "穆罕默德", "post:state-SA/王储兼首相", "state:SA"),
+    ("国务院总理李强出席会议。", "李强", "post:state-CN/国务院总理", "state:CN"),
+], ids=["russia-president", "india-pm-tongguo", "kazakhstan-xuandu", "middle-dot-name", "compound-title",
+        "chinese-premier"])
+def test_persons_state_title_name(run, text, person, post, holder):
+    r = run(text)
+    assert _holds(r, person) == {post}
+    assert r.objects(post, "postIn") == {holder}
+    assert r.objects(f"person:{person}", "label") == {person}
+    assert r.evidence(f"person:{person}", "holds").endswith(person)
+
+
+@pytest.mark.parametrize("text,person,post,holder,title", [
+    ("外交部副部长马朝旭向记者介绍峰会成果。", "马朝旭", "post:org-cn-mfa/外交部副部长", "org:cn-mfa", "外交部副部长"),
+    ("上合组织秘书长张明在会上介绍情况。", "张明", "post:org-sco/上合组织秘书长", "org:sco", "上合组织秘书长"),
+    ("联合国秘书长古特雷斯出席会议。", "古特雷斯", "post:org-un/联合国秘书长", "org:un", "联合国秘书长"),
+], ids=["ministry-vice-minister", "sco-secretary-general", "un-secretary-general"])
+def test_persons_organization_title_is_part_of_the_post(run, text, person, post, holder, title):
+    r = run(text)
+    assert _holds(r, person) == {post}
+    assert r.objects(post, "postIn") == {holder}
+    assert r.objects(post, "label") == {title}
+    assert r.evidence(f"person:{person}", "holds") == title + person
+
+
+@pytest.mark.parametrize("text,person", [
+    ("俄罗斯总统普京随后致辞。", "普京"),
+    ("吉尔吉斯斯坦总统扎帕罗夫今天抵达比什凯克。", "扎帕罗夫"),
+    ("塔吉克斯坦总统拉赫蒙首先发言。", "拉赫蒙"),
+    ("巴西总统卢拉当天离开约翰内斯堡。", "卢拉"),
+    ("蒙古国总统呼日勒苏赫先后会见各国代表。", "呼日勒苏赫"),
+    ("白俄罗斯总统卢卡申科最后发言。", "卢卡申科"),
+    ("伊朗总统佩泽希齐扬率团出席。", "佩泽希齐扬"),
+    ("俄罗斯总统普京和哈萨克斯坦总统托卡耶夫举行会谈。", "普京"),
+], ids=["suihou", "jintian", "shouxian", "dangtian", "xianhou", "zuihou", "lv", "he"])
+def test_persons_name_ends_before_the_next_word(run, text, person):
+    r = run(text)
+    persons = {s.split(":", 1)[1] for s in r.of_class("Person")}
+    assert person in persons
+    assert not any(p != person and p.startswith(person) for p in persons)
+
+
+def test_persons_known_person_after_title(run):
+    r = run("国家主席习近平在阿斯塔纳出席会议。")
+    assert _holds(r, "习近平") == {"post:state-CN/国家主席"}
+    assert r.objects("post:state-CN/国家主席", "postIn") == {"state:CN"}
+    # a person of the reference knowledge gets no label from the text
+    assert r.objects("person:习近平", "label") == set()
+
+
+def test_persons_name_then_title(run):
+    """习近平主席: the title after a known name is a post of that person, not a new person."""
+    r = run("习近平主席同普京总统举行会谈。")
+    assert {r.find(p, "label")[0].object.value for p in _holds(r, "习近平")} == {"主席"}
+    persons = r.of_class("Person")
+    assert "person:举行" not in persons
+    assert not any("举行" in p for p in persons)
+
+
+@pytest.mark.parametrize("text", [
+    "联合国秘书长等应邀出席会议。",
+    "上合组织秘书长等出席。",
+    "各成员国总统们出席会议。",
+    "外交部副部长向记者介绍情况。",
+    "哈萨克斯坦作为轮值主席国主持会议。",
+], ids=["secretary-general-deng", "sco-secretary-general-deng", "presidents-plural", "no-name-after-titles",
+        "chair-state"])
+def test_persons_no_person_without_a_name(run, text):
+    assert run(text).of_class("Person") == set()
+
+
+def test_persons_repeated_name_is_a_mention(run):
+    r = run("吉尔吉斯斯坦总统扎帕罗夫主持会议。扎帕罗夫表示，各方应加强合作。")
+    spans = [r.text[f.evidence.start:f.evidence.end] for f in r.find("article:test", "mentions", "person:扎帕罗夫")]
+    assert spans == ["扎帕罗夫", "扎帕罗夫"]
+
+
+@pytest.mark.parametrize("text,meta,reporters,post", [
+    ("本报阿斯塔纳7月4日电  （记者王远、张晓东）上合组织峰会举行。", {"source": "人民日报"},
+     ["王远", "张晓东"], "post:org-peoples-daily/记者"),
+    ("新华社撒马尔罕9月16日电（记者刘华、许可）会议举行。", {}, ["刘华", "许可"], "post:org-xinhua/记者"),
+    ("据新华社北京6月5日电（记者赵一　钱二）峰会将举行。", {}, ["赵一", "钱二"], "post:org-xinhua/记者"),
+    ("新华网杜尚别9月12日电（特约记者孙三）会议举行。", {}, ["孙三"], "post:org-xinhuanet/特约记者"),
+], ids=["benbao-source", "xinhua", "ju-xinhua-space", "special-correspondent"])
+def test_persons_dateline_reporters(run, text, meta, reporters, post):
+    r = run(text, meta)
+    for name in reporters:
+        assert _holds(r, name) == {post}
+        assert r.evidence(f"person:{name}", "holds") == name
+        assert r.find(f"person:{name}", "holds")[0].evidence.rule == "dateline-reporter"
+    assert {s.split(":", 1)[1] for s in r.of_class("Person")} == set(reporters)
+
+
+def test_persons_benbao_without_source_has_no_agency(run):
+    r = run("本报北京3月2日电（记者王远）会议举行。")
+    assert _holds(r, "王远") == {"post:unknown/记者"}
+    assert r.objects("post:unknown/记者", "postIn") == set()

@@ -78,8 +78,16 @@ def test_persons_name_then_title(run):
     "各成员国总统们出席会议。",
     "外交部副部长向记者介绍情况。",
     "哈萨克斯坦作为轮值主席国主持会议。",
+    "六国元首共同会见记者。",
+    "两国元首一致同意深化合作。",
+    "成员国元首一致认为，应加强合作。",
+    "观察员国元首陆续抵达。",
+    "对轮值主席国巴西和卢拉总统所作努力表示赞赏。",
+    "会议批准了上合组织秘书长关于本组织年度工作的报告。",
+    "峰会在法赫德国王国际体育场举行。",
 ], ids=["secretary-general-deng", "sco-secretary-general-deng", "presidents-plural", "no-name-after-titles",
-        "chair-state"])
+        "chair-state", "six-heads-of-state", "two-heads-of-state", "member-heads-of-state",
+        "observer-heads-of-state", "suo-particle", "guanyu-report", "king-in-place-name"])
 def test_persons_no_person_without_a_name(run, text):
     assert run(text).of_class("Person") == set()
 
@@ -110,3 +118,9 @@ def test_persons_benbao_without_source_has_no_agency(run):
     r = run("本报北京3月2日电（记者王远）会议举行。")
     assert _holds(r, "王远") == {"post:unknown/记者"}
     assert r.objects("post:unknown/记者", "postIn") == set()
+
+
+def test_persons_country_word_before_title_still_reads_a_name(run):
+    """Only group words (两国, 成员国, 各国…) make a title plural; 该国总统X names a person."""
+    r = run("该国总统托卡耶夫出席欢迎仪式。")
+    assert _holds(r, "托卡耶夫") == {"post:unknown/总统"}

@@ -9,6 +9,8 @@ from kg.model import Doc, Mention, Ref
 
 _NAME_CHAR = re.compile(r"[\u3400-\u9fff·•]")
 MAX_NAME = 10
+#: Words before a title that make it a plural noun (两国元首, 成员国元首, 各国总统): no name follows.
+_GROUP = re.compile(r"(?:[一二两三四五六七八九十几多各诸数]|成员|观察员|伙伴|与会|东道)国$")
 
 
 class PersonRule:
@@ -38,6 +40,8 @@ class PersonRule:
             if known is not None:
                 name_span = (known.start, known.end)
             else:
+                if _GROUP.search(text, max(0, post.start - 4), post.start):
+                    continue  # 六国元首, 成员国元首: the heads of a group of states, not a title before a name
                 length = self.read_name(doc, post.end)
                 if not length:
                     continue

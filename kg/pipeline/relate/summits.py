@@ -11,6 +11,10 @@ from kg.pipeline.dates import NUM, DateExpr, cn_number, find_dates
 from kg.pipeline.relate.common import SUMMIT_ALIASES, mentions_in
 
 
+#: Words before 主席国 that name the chair of an earlier or later meeting, not of this one.
+_OTHER_TERM = ("下任", "下一任", "下届", "下一届", "候任", "前任", "上任", "上一任", "上届", "上一届")
+
+
 class SummitRule:
     """Recognise the summits a report names and the attributes it states for the main one.
 
@@ -25,11 +29,20 @@ class SummitRule:
                        if any(r.kind == "org" and "UnitOnly" not in lexicon.classes.get(r, set()) for r in refs)),
                       key=lambda n: (-len(n), n))
         councils = sorted({c.pattern for c in lexicon.councils if c.pattern}, key=lambda p: (-len(p), p))
+        # a summit mechanism (中国-中亚峰会机制, 中国-中亚机制) names its meetings by its stem:
+        # 第二届中国-中亚峰会
+        self.stems: dict[str, str] = {}
+        for name in orgs:
+            for suffix in ("峰会机制", "机制"):
+                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                    self.stems.setdefault(name[: -len(suffix)], name)
+                    break
         org_alt = "|".join(map(re.escape, orgs))
+        edition_alt = "|".join(map(re.escape, sorted(set(orgs) | set(self.stems), key=lambda n: (-len(n), n))))
         council_alt = "|".join(map(re.escape, councils))
         self.full_name = re.compile(
             rf"(?P<org>{org_alt})(?P<council>{council_alt})?第(?P<ord>{NUM})次(?P<unit>会议|会晤|峰会)"
-            rf"|(?P<first>首届|首次|第(?P<ord2>{NUM})届)(?P<org2>{org_alt})(?P<council2>{council_alt})?(?P<unit2>峰会|会议|会晤)"
+            rf"|(?P<first>首届|首次|第(?P<ord2>{NUM})届)(?P<org2>{edition_alt})(?P<council2>{council_alt})?(?P<unit2>峰会|会议|会晤)"
         )
         self.council_of = {c.pattern: c.council for c in lexicon.councils}
         self.words = lexicon.summit_words
@@ -62,6 +75,7 @@ class SummitRule:
     def _summit(self, doc: Doc, found: re.Match[str]) -> tuple[Ref, str]:
         lex = self.lexicon
         org_name = found.group("org") or found.group("org2")
+        org_name = self.stems.get(org_name, org_name)
         org = next(r for r in lex.names[org_name] if r.kind == "org")
         council_text = found.group("council") or found.group("council2") or ""
         council = self.council_of.get(council_text, "heads-of-state")
@@ -98,7 +112,7 @@ class SummitRule:
 
     def _aliases(self, doc: Doc, main: Ref, first: Mention) -> None:
         text = doc.article.text
-        explicit = re.compile(r"[（(]以下简称[“\"]?(?P<alias>[^”\"）)]+)[”\"]?[）)]")
+        explicit = re.compile(r"[（(](?:以下简称|以下称|下称|简称)[“\"]?(?P<alias>[^”\"）)]+)[”\"]?[）)]")
         found = explicit.match(text, first.end)
         if found:
             doc.add(main, "alias", Value(found.group("alias"), lang="zh-Hans"), found.start("alias"),
@@ -113,10 +127,15 @@ class SummitRule:
     def _anchor(self, doc: Doc, main: Ref) -> dt.date | None:
         if doc.article.published:
             return doc.article.published
+        if self.lexicon.summits.get(main):
+            return self.lexicon.summits[main]  # before any year the text names (a founding date…)
         for expr in find_dates(doc.article.text):
-            if expr.year:
-                return dt.date(expr.year, expr.month or 1, 1) if expr.month is None else dt.date(expr.year, expr.month, expr.day)
-        return self.lexicon.summits.get(main)
+            if expr.year and expr.month:
+                try:
+                    return dt.date(expr.year, expr.month, expr.day)
+                except ValueError:  # 2月30日: a slip of the pen, not an anchor
+                    continue
+        return None
 
     def _date(self, doc: Doc, main: Ref) -> None:
         text = doc.article.text
@@ -162,9 +181,12 @@ class SummitRule:
         text = doc.article.text
         chair_re = re.compile(r"(?:轮值)?主席国")
         for hit in chair_re.finditer(text):
+            if text[max(0, hit.start() - 3):hit.start()].endswith(_OTHER_TERM):
+                continue  # 下任主席国俄罗斯, 担任下一任轮值主席国: the chair of another meeting
             after = next((m for m in doc.mentions if m.start == hit.end() and m.kind == "state"), None)
             before = None
-            head = text.rfind("作为", max(0, hit.start() - 12), hit.start())
+            floor = max(0, hit.start() - 12)
+            head = max(text.rfind("作为", floor, hit.start()), text.rfind("担任", floor, hit.start()))
             if head >= 0:
                 before = next((m for m in doc.mentions if m.end == head and m.kind == "state"), None)
             state = after or before

@@ -1,0 +1,194 @@
+"""kg.pipeline.relate.summits: full names, aliases, date, format, chair state and city."""
+from __future__ import annotations
+
+import pytest
+
+QINGDAO = "summit:sco/heads-of-state/18"
+ASTANA = "summit:sco/heads-of-state/24"
+
+
+@pytest.mark.parametrize("name,summit,org,ordinal,series", [
+    ("上海合作组织成员国元首理事会第十八次会议", QINGDAO, "org:sco", "18", "series:sco/heads-of-state"),
+    ("上合组织成员国元首理事会第二十二次会议", "summit:sco/heads-of-state/22", "org:sco", "22",
+     "series:sco/heads-of-state"),
+    ("上海合作组织成员国元首理事会第18次会议", QINGDAO, "org:sco", "18", "series:sco/heads-of-state"),
+    ("上海合作组织成员国政府首脑（总理）理事会第二十二次会议", "summit:sco/heads-of-government/22", "org:sco", "22",
+     "series:sco/heads-of-government"),
+    ("金砖国家领导人第十四次会晤", "summit:brics/leaders/14", "org:brics", "14", "series:brics/leaders"),
+    ("亚洲相互协作与信任措施会议第六次峰会", "summit:cica/heads-of-state/6", "org:cica", "6",
+     "series:cica/heads-of-state"),
+    ("二十国集团领导人第十七次峰会", "summit:g20/leaders/17", "org:g20", "17", "series:g20/leaders"),
+    ("第二届中国－中亚峰会", "summit:china-central-asia/heads-of-state/2", "org:china-central-asia", "2",
+     "series:china-central-asia/heads-of-state"),
+    ("首届中国-中亚峰会", "summit:china-central-asia/heads-of-state/1", "org:china-central-asia", "1",
+     "series:china-central-asia/heads-of-state"),
+], ids=["sco-18", "sco-short-org-name", "sco-arabic-ordinal", "sco-heads-of-government", "brics-14", "cica-6",
+        "g20-17", "china-central-asia-second", "china-central-asia-first"])
+def test_summits_full_name(run, name, summit, org, ordinal, series):
+    r = run(f"{name}在阿斯塔纳举行。")
+    assert r.objects("article:test", "about") == {summit}
+    assert r.objects(summit, "organizer") == {org}
+    assert r.objects(summit, "ordinal") == {ordinal}
+    assert r.objects(summit, "inSeries") == {series}
+    assert r.evidence("article:test", "about") == name
+    assert r.doc.context["summit"].key == summit.split(":", 1)[1]
+
+
+def test_summits_known_summit_name_is_an_alias(run):
+    """A summit of the reference knowledge keeps its label there; the written name is an alias."""
+    r = run("上合组织成员国元首理事会第十八次会议在青岛举行。")
+    assert r.objects(QINGDAO, "alias") == {"上合组织成员国元首理事会第十八次会议"}
+    assert r.objects(QINGDAO, "label") == set()
+
+
+def test_summits_unknown_summit_gets_label_and_series(run):
+    r = run("亚洲相互协作与信任措施会议第六次峰会在阿斯塔纳举行。")
+    summit = "summit:cica/heads-of-state/6"
+    assert r.objects(summit, "label") == {"亚洲相互协作与信任措施会议第六次峰会"}
+    assert r.objects("series:cica/heads-of-state", "council") == {"heads-of-state"}
+
+
+def test_summits_first_full_name_is_the_main_one(run):
+    r = run("上海合作组织成员国元首理事会第二十四次会议4日在阿斯塔纳举行。"
+            "上海合作组织成员国元首理事会第二十三次会议曾以视频方式举行。",
+            {"published": "2024-07-05"})
+    assert r.objects("article:test", "about") == {ASTANA}
+    assert r.objects("article:test", "mentions") >= {"summit:sco/heads-of-state/23"}
+    assert r.objects(ASTANA, "startDate") == {"2024-07-04"}
+
+
+@pytest.mark.parametrize("written,alias", [
+    ("（以下简称“青岛峰会”）", "青岛峰会"),
+    ("（以下简称峰会）", "峰会"),
+    ("(简称“上合峰会”)", "上合峰会"),
+    ("（下称“峰会”）", "峰会"),
+], ids=["quoted", "unquoted", "jiancheng-ascii-brackets", "xiacheng"])
+def test_summits_defined_alias(run, written, alias):
+    r = run(f"上海合作组织成员国元首理事会第十八次会议{written}10日在青岛举行。", {"published": "2018-06-11"})
+    assert alias in r.objects(QINGDAO, "alias")
+    found = [f for f in r.find(QINGDAO, "alias", alias) if f.evidence.rule == "summit-alias-defined"]
+    assert r.text[found[0].evidence.start:found[0].evidence.end] == alias
+
+
+# -- date -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,meta,start,end,written", [
+    ("新华社青岛6月10日电 国家主席习近平10日在青岛主持上海合作组织成员国元首理事会第十八次会议。",
+     {"published": "2018-06-11", "source": "新华社"}, "2018-06-10", "2018-06-10", "10日"),
+    ("上海合作组织成员国元首理事会第十八次会议6月9日至10日在青岛举行。", {"published": "2018-06-11"},
+     "2018-06-09", "2018-06-10", "6月9日至10日"),
+    # no publication date: the reference knows the summit, so its date anchors year and month
+    ("上海合作组织成员国元首理事会第二十四次会议4日在阿斯塔纳举行。", {}, "2024-07-04", "2024-07-04", "4日"),
+    ("金砖国家领导人第十六次会晤10月22日至24日在喀山举行。", {}, "2024-10-22", "2024-10-24", "10月22日至24日"),
+    # a founding date written in the text does not anchor the summit's day
+    ("上海合作组织成员国元首理事会第二十四次会议4日在阿斯塔纳举行。2001年6月15日，上海合作组织在上海宣告成立。", {},
+     "2024-07-04", "2024-07-04", "4日"),
+    # unknown summit, no publication date: the year written in the text
+    ("二十国集团领导人第十七次峰会2022年11月15日至16日在巴厘岛举行。", {}, "2022-11-15", "2022-11-16",
+     "2022年11月15日至16日"),
+    # day-only date resolved by the dateline's month; a new year between summit and publication
+    ("新华社北京12月31日电 上海合作组织成员国元首理事会第三十次会议31日举行。", {"published": "2031-01-02"},
+     "2030-12-31", "2030-12-31", "31日"),
+], ids=["dateline-and-day", "range-with-published", "known-summit-no-published", "known-brics-range",
+        "founding-date-ignored", "unknown-summit-written-year", "year-boundary"])
+def test_summits_date(run, text, meta, start, end, written):
+    r = run(text, meta)
+    summit = next(iter(r.objects("article:test", "about")))
+    assert r.objects(summit, "startDate") == {start}
+    assert r.objects(summit, "endDate") == {end}
+    assert r.evidence(summit, "startDate") == written
+
+
+def test_summits_no_date_without_anchor(run):
+    """An unknown summit, no publication date and no year: the day cannot be placed."""
+    r = run("二十国集团领导人第十七次峰会15日至16日在巴厘岛举行。")
+    assert r.objects("summit:g20/leaders/17", "startDate") == set()
+
+
+def test_summits_date_of_side_event_is_skipped(run):
+    r = run("上海合作组织成员国元首理事会第十八次会议欢迎宴会9日晚举行。会议10日在青岛举行。",
+            {"published": "2018-06-11"})
+    assert r.objects(QINGDAO, "startDate") == {"2018-06-10"}
+
+
+# -- format -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,cue", [
+    ("上海合作组织成员国元首理事会第三十次会议10日以视频方式举行。", "以视频方式举行"),
+    ("上海合作组织成员国元首理事会第三十次会议10日以视频会议形式举行。", "以视频会议形式举行"),
+    ("上海合作组织成员国元首理事会第三十次会议10日通过线上方式举行。", "通过线上方式举行"),
+    ("上海合作组织成员国元首理事会第三十次会议10日举行。这次视频峰会成果丰硕。", "视频峰会"),
+], ids=["shipin-fangshi", "shipin-huiyi-xingshi", "xianshang", "shipin-fenghui"])
+def test_summits_video_format(run, text, cue):
+    r = run(text, {"published": "2030-06-11"})
+    summit = "summit:sco/heads-of-state/30"
+    assert r.objects(summit, "format") == {"format:video"}
+    assert r.evidence(summit, "format") == cue
+
+
+def test_summits_in_person_by_default_is_inferred(run):
+    r = run("上海合作组织成员国元首理事会第三十次会议10日在塔什干举行。习近平在会上发表视频讲话。")
+    (fact,) = r.find("summit:sco/heads-of-state/30", "format")
+    assert fact.object.key == "in_person"
+    assert fact.basis == "inferred"
+
+
+def test_summits_known_format_is_not_guessed(run):
+    """The reference knows the format of the 14th BRICS summit: no default is written."""
+    r = run("金砖国家领导人第十四次会晤23日举行。")
+    assert r.objects("summit:brics/leaders/14", "format") == set()
+
+
+# -- chair and city --------------------------------------------------------------------------
+@pytest.mark.parametrize("text,state,evidence", [
+    ("金砖国家领导人第十四次会晤23日举行。轮值主席国中国主持会晤。", "state:CN", "轮值主席国中国"),
+    ("金砖国家领导人第十四次会晤23日举行，会议由主席国中国主持。", "state:CN", "主席国中国"),
+    ("上海合作组织成员国元首理事会第二十四次会议4日举行。哈萨克斯坦作为轮值主席国主持会议。", "state:KZ",
+     "哈萨克斯坦作为轮值主席国"),
+    ("二十国集团领导人第十七次峰会在巴厘岛举行。印度尼西亚作为二十国集团主席国主持会议。", "state:ID",
+     "印度尼西亚作为二十国集团主席国"),
+    ("上海合作组织成员国元首理事会第十九次会议在比什凯克举行。各方赞赏吉尔吉斯斯坦担任轮值主席国期间所做工作。",
+     "state:KG", "吉尔吉斯斯坦担任轮值主席国"),
+], ids=["rotating-chair-x", "chair-x", "x-as-rotating-chair", "x-as-g20-chair", "x-holds-chair"])
+def test_summits_chair_state(run, text, state, evidence):
+    r = run(text)
+    summit = next(iter(r.objects("article:test", "about")))
+    assert r.objects(summit, "chairState") == {state}
+    assert r.evidence(summit, "chairState") == evidence
+
+
+@pytest.mark.parametrize("text", [
+    "上海合作组织成员国元首理事会第十九次会议在比什凯克举行。会议决定，印度将担任下一任轮值主席国。",
+    "上海合作组织成员国元首理事会第十九次会议在比什凯克举行。各方欢迎下任主席国俄罗斯举办下次会议。",
+    "上海合作组织成员国元首理事会第十九次会议在比什凯克举行。习近平主席作为主席国领导人出席。",
+], ids=["next-chair-before", "next-chair-after", "no-state"])
+def test_summits_no_chair_state(run, text):
+    assert run(text).objects("summit:sco/heads-of-state/19", "chairState") == set()
+
+
+@pytest.mark.parametrize("text,city", [
+    ("上海合作组织成员国元首理事会第二十二次会议16日在撒马尔罕举行。", "city:撒马尔罕"),
+    ("亚洲相互协作与信任措施会议第六次峰会10月13日在哈萨克斯坦首都阿斯塔纳举行。", "city:阿斯塔纳"),
+    ("金砖国家领导人第十五次会晤在约翰内斯堡隆重开幕。", "city:约翰内斯堡"),
+], ids=["zai-city-juxing", "capital-city", "kaimu"])
+def test_summits_city(run, text, city):
+    r = run(text)
+    summit = next(iter(r.objects("article:test", "about")))
+    assert r.objects(summit, "city") == {city}
+    assert r.evidence(summit, "city") == city.split(":")[1]
+
+
+def test_summits_city_needs_a_verb_of_holding(run):
+    r = run("上海合作组织成员国元首理事会第二十二次会议16日举行。习近平在撒马尔罕会见各国领导人。")
+    assert r.objects("summit:sco/heads-of-state/22", "city") == set()
+
+
+def test_summits_back_references_point_to_the_main_summit(run):
+    r = run("上海合作组织成员国元首理事会第十八次会议在青岛举行。本次峰会通过了宣言。与会领导人表示，此次会议意义重大。")
+    aliases = [m for m in r.doc.mentions if m.kind == "summit" and m.rule == "summit-alias"]
+    assert [m.text for m in aliases] == ["本次峰会", "此次会议"]
+    assert {m.ref.key for m in aliases} == {"sco/heads-of-state/18"}
+
+
+def test_summits_no_summit_without_full_name(run):
+    r = run("上合组织峰会在青岛举行，各方表示支持。")
+    assert r.objects("article:test", "about") == set()
+    assert "summit" not in r.doc.context

@@ -1,0 +1,119 @@
+"""``kg stats``: instances per class, triples per property, named graphs and quads; aligned,
+sorted by count then name, deterministic."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.cli import main
+from kg.stats import stats_text
+from kg.store import load_store
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "data" / "articles" / "sco2020_video_summit.txt"
+
+SMALL_TRIG = """
+@prefix skg:  <https://w3id.org/summit-kg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+
+<https://w3id.org/summit-kg/graph/article/a> {
+    <https://w3id.org/summit-kg/id/summit/x/1> a skg:Summit ;
+        skos:prefLabel "第一次会议"@zh-Hans , "1st meeting"@en ;
+        skg:ordinal "1"^^xsd:positiveInteger .
+    <https://w3id.org/summit-kg/id/state/CN> a skg:State ; skos:prefLabel "中国"@zh-Hans .
+    <https://w3id.org/summit-kg/id/state/RU> a skg:State ; skos:prefLabel "俄罗斯"@zh-Hans .
+}
+<https://w3id.org/summit-kg/graph/reference> {
+    <https://w3id.org/summit-kg/id/state/CN> a skg:State ; skos:prefLabel "中国"@zh-Hans .
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def sco2020(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sco2020 development article built once, as Turtle and TriG."""
+    out = tmp_path_factory.mktemp("stats-built")
+    paths = {}
+    for ext in (".ttl", ".trig"):
+        path = out / f"sco2020{ext}"
+        assert main(["build", str(ARTICLE), "-o", str(path), "-q"]) == 0
+        paths[ext] = path
+    return paths
+
+
+@pytest.fixture()
+def small_store() -> ox.Store:
+    store = ox.Store()
+    store.load(SMALL_TRIG.encode("utf-8"), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def _count(text: str, name: str) -> int:
+    """The count on the line of ``name`` (a class or property row)."""
+    match = re.search(rf"^\s+{re.escape(name)}\s+(\d+)$", text, flags=re.MULTILINE)
+    assert match, f"no row {name!r} in:\n{text}"
+    return int(match.group(1))
+
+
+def _section(text: str, title: str) -> list[str]:
+    block = text.split(title, 1)[1].split("\n\n", 1)[0]
+    return [line for line in block.splitlines()[1:] if line.strip()]
+
+
+def test_small_graph_counts(small_store: ox.Store) -> None:
+    text = stats_text(small_store)
+    assert _count(text, "skg:Summit") == 1
+    assert _count(text, "skg:State") == 2
+    assert _count(text, "skos:prefLabel") == 4  # the triple in two graphs counts once
+    assert _count(text, "skg:ordinal") == 1
+    assert _count(text, "rdf:type") == 3
+    assert re.search(r"^named graphs\s+2$", text, flags=re.MULTILINE)
+    assert re.search(r"^quads\s+10$", text, flags=re.MULTILINE)
+    assert re.search(r"^distinct triples\s+8$", text, flags=re.MULTILINE)
+    assert re.search(r"^\s+graph:reference\s+2$", text, flags=re.MULTILINE)
+
+
+def test_rows_sorted_by_count_then_name_and_aligned(small_store: ox.Store) -> None:
+    text = stats_text(small_store)
+    for title in ("instances per class", "triples per property"):
+        rows = _section(text, title)
+        parsed = [(line.split()[0], int(line.split()[1])) for line in rows]
+        assert parsed == sorted(parsed, key=lambda row: (-row[1], row[0])), rows
+        assert len({len(line) for line in rows}) == 1, rows  # counts right-aligned in one column
+    assert _section(text, "instances per class")[0].split()[0] == "skg:State"
+
+
+@pytest.mark.parametrize("ext", [".ttl", ".trig"], ids=["turtle", "trig"])
+def test_built_graph_counts(sco2020: dict[str, Path], ext: str) -> None:
+    store = load_store(sco2020[ext])
+    text = stats_text(store)
+    summits = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/summit-kg/ontology#Summit> }",
+                          use_default_graph_as_union=True)
+    labels = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE "
+                         "{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o } }", use_default_graph_as_union=True)
+    assert _count(text, "skg:Summit") == int(next(iter(summits))[0].value) >= 1
+    assert _count(text, "skos:prefLabel") == int(next(iter(labels))[0].value) > 0
+    assert _count(text, "skg:Evidence") > 0
+    assert _count(text, "skg:NewsArticle") == 1
+    assert re.search(rf"^quads\s+{len(store)}$", text, flags=re.MULTILINE)
+    if ext == ".trig":
+        assert re.search(r"^named graphs\s+4$", text, flags=re.MULTILINE)
+        assert "graph:article/sco2020_video_summit/inferred" in text
+
+
+def test_deterministic_and_same_for_turtle_and_trig(sco2020: dict[str, Path]) -> None:
+    trig = stats_text(load_store(sco2020[".trig"]))
+    assert stats_text(load_store(sco2020[".trig"])) == trig
+    turtle = stats_text(load_store(sco2020[".ttl"]))
+    assert turtle.split("instances per class", 1)[1] == trig.split("instances per class", 1)[1]
+
+
+def test_cli_stats(sco2020: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(sco2020[".trig"])]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out == stats_text(load_store(sco2020[".trig"]))

@@ -12,6 +12,14 @@ from kg.pipeline.dates import NUM
 from kg.pipeline.relate.common import PUNCT
 
 
+#: Verbs of saying after a document's type word: they end its name (撒马尔罕宣言指出…).
+_SAYS = ("指出", "强调", "表示", "重申", "呼吁", "认为", "宣布", "写道", "全文", "称", "说")
+
+
+#: A period or edition written after a document's type word: （2023－2027年）, 2025, 2021-2025年.
+_EDITION = re.compile(r"(?:[（(][^（()）]*[）)]|\s*[0-9０-９]{4}(?:\s*[—–－~-]\s*[0-9０-９]{4})?年?)$")
+
+
 @dataclass
 class DocMention:
     name: str
@@ -58,7 +66,8 @@ class DocumentRule:
             inner = text[start + 1:end - 1]
             if text[max(0, start - 2):start] == "题为":
                 continue  # a speech title
-            typed = self.lexicon.doc_type(inner)
+            # a period or edition may close the title: 《…实施纲要（2023－2027年）》, 《…战略2025》
+            typed = self.lexicon.doc_type(_EDITION.sub("", inner))
             if typed:
                 found.append(DocMention(inner, start + 1, end - 1, typed[1], typed[0], "document-title"))
         enum_spans = []
@@ -76,8 +85,9 @@ class DocumentRule:
         for hit in self.suffix_re.finditer(text):
             if any(s <= hit.start() < e for s, e in titled) or any(s <= hit.start() < e for s, e in enum_spans):
                 continue
-            if hit.end() < len(text) and "\u4e00" <= text[hit.end()] <= "\u9fff" and text[hit.end()] not in "中和与及等时后":
-                continue  # part of a longer word (声明书, 计划经济…)
+            if (hit.end() < len(text) and "\u4e00" <= text[hit.end()] <= "\u9fff" and text[hit.end()] not in "中和与及等时后"
+                    and not text.startswith(_SAYS, hit.end())):
+                continue  # part of a longer word (声明书, 计划经济…), unless the document says something
             start = self._left(text, hit.start())
             name = text[start:hit.end()]
             typed = self.lexicon.doc_type(name)
@@ -101,6 +111,9 @@ class DocumentRule:
         while i > 0:
             ch = text[i - 1]
             if ch in PUNCT and ch not in "“”":
+                break
+            if text.startswith("关于", i - 2):
+                i -= 2  # 关于 opens the name (通过关于…的决议); its 于 is no stop word here
                 break
             stop = next((w for w in self.stops if text.startswith(w, i - len(w))), None)
             if stop is not None and not self._inside_about(text, i - len(stop), end):
@@ -130,7 +143,9 @@ class DocumentRule:
         best = None
         for verb in self.verbs:
             for hit in re.finditer(re.escape(verb), clause):
-                if best is None or hit.start() > best[0] or (hit.start() == best[0] and len(verb) > len(best[1])):
+                # the verb that ends last, and the longest of those (审议通过 over 通过)
+                if best is None or hit.end() > best[0] + len(best[1]) or (
+                        hit.end() == best[0] + len(best[1]) and len(verb) > len(best[1])):
                     best = (hit.start(), verb)
         if best is None:
             return
@@ -154,7 +169,8 @@ class DocumentRule:
 
     @staticmethod
     def _core(m: DocMention) -> str:
-        core = m.name[: len(m.name) - len(m.suffix)]
+        core = _EDITION.sub("", m.name)
+        core = core[: len(core) - len(m.suffix)] if core.endswith(m.suffix) else core
         core = re.sub(r"^关于", "", core)
         core = re.sub(r"的$", "", core)
         return re.sub(r"[“”\"]", "", core)
@@ -173,7 +189,8 @@ class DocumentRule:
                     home = c
                     break
                 longest = max((self._core(x) for x in c.mentions), key=len)
-                if len(core) >= 4 and _subsequence(core, longest):
+                same_word = any(x.suffix.endswith(m.suffix) or m.suffix.endswith(x.suffix) for x in c.mentions)
+                if len(core) >= 4 and same_word and _subsequence(core, longest):
                     home = c
                     break
             if home is None:

@@ -1,0 +1,133 @@
+"""kg.pipeline.relate.documents: titled and untitled documents, enumerations, actions, merging."""
+from __future__ import annotations
+
+import pytest
+
+SAMARKAND = "summit:sco/heads-of-state/22"
+SCO22 = "上海合作组织成员国元首理事会第二十二次会议在撒马尔罕举行。"
+BRICS14 = "金砖国家领导人第十四次会晤以视频方式举行。"
+
+
+def _doc(name: str, summit: str = SAMARKAND) -> str:
+    return f"document:{summit.split(':', 1)[1]}/{name}"
+
+
+def _documents(r) -> set[str]:
+    return r.labels("document")
+
+
+@pytest.mark.parametrize("sentence,name,doctype,action,verb_evidence", [
+    ("成员国领导人签署并发表《上海合作组织成员国元首理事会撒马尔罕宣言》。",
+     "上海合作组织成员国元首理事会撒马尔罕宣言", "declaration", "signed", "签署并发表《"),
+    ("元首们通过了《上海合作组织成员国元首理事会撒马尔罕宣言》。",
+     "上海合作组织成员国元首理事会撒马尔罕宣言", "declaration", "adopted", "通过了《"),
+    ("会议批准《上海合作组织成员国睦邻友好合作条约实施纲要（2023－2027年）》。",
+     "上海合作组织成员国睦邻友好合作条约实施纲要（2023－2027年）", "plan", "approved", "批准《"),
+    ("各方核准《上海合作组织经济发展战略2030》。", "上海合作组织经济发展战略2030", "strategy", "approved", "核准《"),
+    ("元首们发表《关于维护国际粮食安全的声明》。", "关于维护国际粮食安全的声明", "statement", "issued", "发表《"),
+    ("与会领导人审议通过《上海合作组织成员国元首理事会关于加强多边合作的决议》。",
+     "上海合作组织成员国元首理事会关于加强多边合作的决议", "resolution", "adopted", "审议通过《"),
+    ("各方见证签署了《上海合作组织海关合作协定》。", "上海合作组织海关合作协定", "agreement", "signed", "见证签署了《"),
+], ids=["signed-and-issued", "adopted", "approved-with-period", "approved-with-edition-year", "issued-statement",
+        "reviewed-and-adopted", "witnessed-signing"])
+def test_documents_titled_with_action(run, sentence, name, doctype, action, verb_evidence):
+    r = run(SCO22 + sentence)
+    ref = next(s for s in r.subjects("label", name) if s.startswith("document:"))
+    assert r.objects(ref, "documentType") == {f"doctype:{doctype}"}
+    assert r.objects(ref, "action") == {f"action:{action}"}
+    assert r.objects(ref, "adoptedAt") == {SAMARKAND}
+    evidence = r.evidence(ref, "action")
+    assert evidence.startswith(verb_evidence) and evidence.endswith(name)
+
+
+def test_documents_two_titles_two_verbs(run):
+    """Each name takes the verb group nearest before it: 签署并发表 → signed, then 批准 → approved."""
+    r = run(SCO22 + "成员国领导人签署并发表《上海合作组织成员国元首理事会撒马尔罕宣言》，"
+                    "批准《上海合作组织成员国睦邻友好合作条约实施纲要（2023－2027年）》。")
+    actions = {key: r.objects(key, "action") for key in r.of_class("Document")}
+    assert actions == {
+        _doc("上海合作组织成员国元首理事会撒马尔罕宣言"): {"action:signed"},
+        _doc("上海合作组织成员国睦邻友好合作条约实施纲要-2023-2027年"): {"action:approved"},
+    }
+
+
+def test_documents_mentioned_without_action(run):
+    r = run(SCO22 + "各方重申恪守《上海合作组织宪章》宗旨和原则，继续落实《上海合作组织反恐怖主义公约》。")
+    for name in ("上海合作组织宪章", "上海合作组织反恐怖主义公约"):
+        ref = _doc(name)
+        assert r.objects(ref, "action") == {"action:other"}
+        assert r.objects(ref, "mentionedAt") == {SAMARKAND}
+        assert r.objects(ref, "adoptedAt") == set()
+
+
+@pytest.mark.parametrize("sentence,names,verb", [
+    ("会议发表关于维护国际粮食安全、关于维护国际能源安全等2份声明。",
+     ["关于维护国际粮食安全的声明", "关于维护国际能源安全的声明"], "issued"),
+    ("领导人们发表关于粮食安全、关于反恐合作两份声明。", ["关于粮食安全的声明", "关于反恐合作的声明"], "issued"),
+    ("元首们批准关于打击毒品走私、关于应对气候变化、关于供应链安全等决议。",
+     ["关于打击毒品走私的决议", "关于应对气候变化的决议", "关于供应链安全的决议"], "approved"),
+], ids=["two-statements", "liang-fen", "three-resolutions"])
+def test_documents_enumeration_is_split(run, sentence, names, verb):
+    r = run(SCO22 + sentence)
+    assert _documents(r) == set(names)
+    for name in names:
+        ref = _doc(name)
+        assert r.objects(ref, "action") == {f"action:{verb}"}
+        item = name[: name.index("的")]
+        assert r.evidence(ref, "label") == item
+
+
+def test_documents_untitled_about_name(run):
+    r = run(BRICS14 + "会晤通过关于加强多边贸易体制的决议。")
+    ref = _doc("关于加强多边贸易体制的决议", "summit:brics/leaders/14")
+    assert r.objects(ref, "label") == {"关于加强多边贸易体制的决议"}
+    assert r.objects(ref, "documentType") == {"doctype:resolution"}
+    assert r.objects(ref, "action") == {"action:adopted"}
+
+
+@pytest.mark.parametrize("later,alias", [
+    ("撒马尔罕宣言强调，各方将加强合作。", "撒马尔罕宣言"),
+    ("撒马尔罕宣言指出，各方支持多边主义。", "撒马尔罕宣言"),
+    ("元首理事会撒马尔罕宣言全文如下。", "元首理事会撒马尔罕宣言"),
+], ids=["qiangdiao", "zhichu", "quanwen"])
+def test_documents_short_name_is_merged(run, later, alias):
+    r = run(SCO22 + "元首们签署了《上海合作组织成员国元首理事会撒马尔罕宣言》。" + later)
+    assert _documents(r) == {"上海合作组织成员国元首理事会撒马尔罕宣言"}
+    ref = _doc("上海合作组织成员国元首理事会撒马尔罕宣言")
+    assert r.objects(ref, "alias") == {alias}
+    assert r.evidence(ref, "alias") == alias
+    assert r.objects(ref, "action") == {"action:signed"}
+
+
+def test_documents_statement_short_name_merged_with_its_title(run):
+    r = run(SCO22 + "会议发表《关于维护国际粮食安全的声明》和《关于维护供应链安全稳定多元化的声明》。"
+                    "粮食安全声明强调各方应加强合作。")
+    assert _documents(r) == {"关于维护国际粮食安全的声明", "关于维护供应链安全稳定多元化的声明"}
+    assert r.objects(_doc("关于维护国际粮食安全的声明"), "alias") == {"粮食安全声明"}
+    assert r.objects(_doc("关于维护供应链安全稳定多元化的声明"), "action") == {"action:issued"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "此前各方还发表了有关声明。",
+    "各方还签署了多个合作文件，并见证签署了一系列协议。",
+    "上述宣言体现了各方共识。",
+    "两国元首发表联合声明。",
+], ids=["youguan-shengming", "duoge-yixilie", "shangshu", "bare-type-word"])
+def test_documents_generic_phrases_are_not_documents(run, sentence):
+    assert _documents(run(SCO22 + sentence)) == set()
+
+
+def test_documents_speech_title_is_not_a_document(run):
+    r = run(SCO22 + "习近平发表题为《携手应对挑战 共创美好未来》的重要讲话。")
+    assert r.of_class("Document") == set()
+
+
+def test_documents_word_inside_longer_word_is_not_a_document(run):
+    r = run(SCO22 + "各方讨论了发展战略对接和计划经济转型问题，并签署声明书。")
+    assert r.of_class("Document") == set()
+
+
+def test_documents_without_summit_are_scoped_by_article(run):
+    r = run("两国外长签署《中哈两国政府间经济合作协定》。")
+    assert r.of_class("Document") == {"document:article/test/中哈两国政府间经济合作协定"}
+    assert r.objects("document:article/test/中哈两国政府间经济合作协定", "action") == {"action:signed"}

@@ -129,6 +129,9 @@ class Lexicon:
             if parts is None:
                 continue
             ref = Ref(*parts)
+            for label in sorted(graph.objects(subject, SKOS.prefLabel)):
+                if isinstance(label, Literal) and (label.language or "").startswith("zh"):
+                    self.labels.setdefault(ref, str(label))
             start = graph.value(subject, SDO.startDate)
             if isinstance(start, Literal) and isinstance(start.toPython(), dt.date):
                 self.summits[ref] = start.toPython()

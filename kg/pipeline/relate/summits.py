@@ -94,7 +94,10 @@ class SummitRule:
         if ref not in doc.context.setdefault("summits_seen", set()):  # type: ignore[union-attr]
             doc.context["summits_seen"].add(ref)  # type: ignore[union-attr]
             doc.add(ref, "type", Ref("class", "Summit"), *span, self.name)
-            doc.add(ref, "label" if not known else "alias", Value(label, lang="zh-Hans"), *span, self.name)
+            if not known:
+                doc.add(ref, "label", Value(label, lang="zh-Hans"), *span, self.name)
+            elif label != lex.labels.get(ref):
+                doc.add(ref, "alias", Value(label, lang="zh-Hans"), *span, self.name)
             doc.add(ref, "organizer", org, *span, self.name)
             if ordinal:
                 doc.add(ref, "ordinal", Value(str(ordinal), "positiveInteger"), *span, self.name)

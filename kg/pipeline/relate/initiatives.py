@@ -35,7 +35,7 @@ class InitiativeRule:
         self.own = re.compile(rf"(?P<verb>提出|发起|倡议|首倡)的“(?P<name>[^”]{{2,30}})”")
         self.quoted_initiative = re.compile(r"“(?P<name>[^”]{2,30}倡议)”")
         self.community = re.compile(
-            rf"(?:{build})(?:{qual})?(?P<name>[\u4e00-\u9fff]{{2,12}}?共同体)")
+            rf"(?:{build})(?:{qual})?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\-－]{{1,11}}?共同体)")  # 中国－中亚命运共同体
         self.appeal = re.compile(r"倡议(?![，。；、：])")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -63,12 +63,25 @@ class InitiativeRule:
             for hit in self.community.finditer(text, s, e):
                 self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-community")
             for hit in self.appeal.finditer(text, s, e):
+                if self._noun(doc, hit.start(), hit.end()):
+                    continue
                 self._clauses(doc, hit.end(), e, agent_before(doc, hit.start(), s), hit.start())
         for m in [m for m in doc.mentions if m.kind == "initiative"]:
             lead = text[max(0, m.start - 3):m.start].rstrip("“")
             if m.text.endswith(self.heads) or lead.endswith(self.support) or m.text.startswith(self.support):
                 self._initiative(doc, m.text, m.start, m.end, "initiative-known", ref=m.ref)
         return doc
+
+    @staticmethod
+    def _noun(doc: Doc, start: int, end: int) -> bool:
+        """True when 倡议 is a noun, not the verb of an appeal: “大欧亚伙伴关系”倡议得到支持,
+        提出的倡议, 这一倡议, 重大倡议, 全球发展倡议提出以来."""
+        text = doc.article.text
+        if start > 0 and text[start - 1] in "”\"的项该此一大要":
+            return True
+        if text.startswith(("得到", "获得", "受到", "提出", "的", "是", "已"), end):
+            return True
+        return any(m.kind == "initiative" and m.start < start and end <= m.end for m in doc.mentions)
 
     def _clauses(self, doc: Doc, start: int, end: int, agent: Mention | None, verb_start: int) -> None:
         """The clauses after the verb 倡议, up to the sentence end or a new act (承诺…)."""

@@ -1,0 +1,126 @@
+"""kg.pipeline.relate.initiatives: proposals after 提出, own initiatives, 倡议 + clauses, known ones."""
+from __future__ import annotations
+
+import pytest
+
+SCO22 = "上海合作组织成员国元首理事会第二十二次会议在撒马尔罕举行。"
+SAMARKAND = "summit:sco/heads-of-state/22"
+
+
+def _initiatives(r) -> set[str]:
+    return r.of_class("Initiative")
+
+
+def test_initiatives_quoted_after_tichu(run):
+    r = run(SCO22 + "习近平在讲话中提出构建“上海合作组织命运共同体”和“全球安全倡议”。")
+    new, known = "initiative:上海合作组织命运共同体", "initiative:全球安全倡议"
+    assert _initiatives(r) == {new, known}
+    assert r.objects(new, "label") == {"上海合作组织命运共同体"}
+    assert r.objects(known, "label") == set()  # named by the reference knowledge
+    for ref in (new, known):
+        assert r.objects(ref, "proposedBy") == {"person:习近平"}
+        assert r.objects(ref, "proposedAt") == {SAMARKAND}
+        assert r.evidence(ref, "proposedBy").startswith("习近平在讲话中提出")
+
+
+@pytest.mark.parametrize("sentence,name,agent", [
+    ("习近平提出“三个坚持”的重要主张，赢得各方赞同。", "三个坚持", "person:习近平"),
+    ("哈萨克斯坦总统托卡耶夫倡导“大欧亚安全伙伴关系”。", "大欧亚安全伙伴关系", "person:托卡耶夫"),
+    ("中方宣布“上合组织数字经济合作行动计划”。", "上合组织数字经济合作行动计划", "state:CN"),
+], ids=["quoted-then-zhuzhang", "changdao-partnership", "xuanbu-action-plan"])
+def test_initiatives_quoted_after_verb_with_proposer(run, sentence, name, agent):
+    r = run(SCO22 + sentence)
+    ref = f"initiative:{name}"
+    assert r.objects(ref, "label") == {name}
+    assert r.objects(ref, "proposedBy") == {agent}
+
+
+def test_initiatives_quoted_without_head_or_tail_is_not_an_initiative(run):
+    r = run(SCO22 + "习近平提出“四点建议”中的第一点，宣布“明年”将举办论坛。")
+    assert "initiative:明年" not in _initiatives(r)
+
+
+@pytest.mark.parametrize("sentence,name,agent,evidence", [
+    ("各方欢迎中方发起的“全球数据安全倡议”。", "全球数据安全倡议", "state:CN", "中方发起的“全球数据安全倡议”"),
+    ("俄罗斯总统普京提出的“大欧亚伙伴关系”倡议得到支持。", "大欧亚伙伴关系", "person:普京", "普京提出的“大欧亚伙伴关系”"),
+    ("各方赞赏哈萨克斯坦首倡的“亚洲相互协作与信任措施”进程。", "亚洲相互协作与信任措施", "state:KZ",
+     "哈萨克斯坦首倡的“亚洲相互协作与信任措施”"),
+], ids=["china-faqi", "putin-tichu-de", "kazakhstan-shouchang"])
+def test_initiatives_own_initiative_of_an_agent(run, sentence, name, agent, evidence):
+    r = run(SCO22 + sentence)
+    ref = f"initiative:{name}"
+    assert ref in _initiatives(r)
+    assert r.objects(ref, "proposedBy") == {agent}
+    assert r.evidence(ref, "proposedBy") == evidence
+
+
+def test_initiatives_noun_changyi_is_no_appeal(run):
+    """倡议 as a noun (“…”倡议得到支持, 这一倡议, 全球发展倡议提出以来) lists no proposals after it."""
+    r = run(SCO22 + "俄罗斯总统普京提出的“大欧亚伙伴关系”倡议得到支持。全球发展倡议提出以来，得到广泛支持。"
+                    "这一倡议为地区合作注入动力。")
+    assert _initiatives(r) == {"initiative:大欧亚伙伴关系", "initiative:全球发展倡议"}
+
+
+def test_initiatives_appeal_clauses(run):
+    r = run(SCO22 + "习近平倡议加强粮食安全合作，设立能源合作中心，打造数字经济平台，承诺向发展中国家提供援助。")
+    clauses = ["加强粮食安全合作", "设立能源合作中心", "打造数字经济平台"]
+    assert _initiatives(r) == {f"initiative:{c}" for c in clauses}
+    for c in clauses:
+        assert r.objects(f"initiative:{c}", "proposedBy") == {"person:习近平"}
+        assert r.evidence(f"initiative:{c}", "label") == c
+    assert r.evidence("initiative:设立能源合作中心", "proposedBy") == "习近平倡议加强粮食安全合作，设立能源合作中心"
+
+
+@pytest.mark.parametrize("sentence,name,agent", [
+    ("哈萨克斯坦倡议建立上合组织投资基金。", "建立上合组织投资基金", "state:KZ"),
+    ("这一倡议为地区合作注入动力，中方还倡议成立上合组织开发银行。", "成立上合组织开发银行", "state:CN"),
+], ids=["state-changyi", "hai-changyi-after-noun"])
+def test_initiatives_appeal_by_a_state(run, sentence, name, agent):
+    r = run(SCO22 + sentence)
+    assert _initiatives(r) == {f"initiative:{name}"}
+    assert r.objects(f"initiative:{name}", "proposedBy") == {agent}
+
+
+@pytest.mark.parametrize("sentence", [
+    "习近平倡议各方要坚持多边主义，反对单边主义。",
+    "中方倡议国际社会共同应对气候变化。",
+    "俄罗斯倡议成员国加强情报交流。",
+], ids=["gefang-yao", "guoji-shehui", "chengyuanguo"])
+def test_initiatives_appeal_to_addressees_is_not_an_initiative(run, sentence):
+    assert _initiatives(run(SCO22 + sentence)) == set()
+
+
+@pytest.mark.parametrize("sentence,ref,evidence", [
+    ("各方支持共建“一带一路”倡议，愿同中方推进共建“一带一路”合作。", "initiative:一带一路", "共建“一带一路”"),
+    ("各方重申支持构建人类命运共同体。", "initiative:人类命运共同体", "人类命运共同体"),
+    ("各方支持“全球发展倡议”。", "initiative:全球发展倡议", "全球发展倡议"),
+    ("各方欢迎中方提出全球文明倡议。", "initiative:全球文明倡议", "全球文明倡议"),
+], ids=["belt-and-road", "community-shared-future", "quoted-known", "known-after-tichu"])
+def test_initiatives_known_initiative(run, sentence, ref, evidence):
+    r = run(SCO22 + sentence)
+    assert _initiatives(r) == {ref}
+    assert r.objects(ref, "label") == set()  # the reference knowledge names it
+    assert r.objects(ref, "proposedAt") == {SAMARKAND}
+    assert r.evidence(ref, "proposedAt") == evidence
+
+
+def test_initiatives_known_name_without_support_verb_is_not_counted(run):
+    r = run(SCO22 + "习近平说，“一带一路”是阳光大道。")
+    assert _initiatives(r) == set()
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("六国元首一致同意携手构建更加紧密的中国－中亚命运共同体。", "中国－中亚命运共同体"),
+    ("各方将推动构建中国-中亚命运共同体。", "中国-中亚命运共同体"),
+    ("各方同意构建更加紧密的上海合作组织命运共同体。", "上海合作组织命运共同体"),
+], ids=["fullwidth-hyphen-qualifier", "ascii-hyphen", "sco-community"])
+def test_initiatives_community_to_be_built(run, sentence, name):
+    r = run("第二届中国－中亚峰会在阿斯塔纳举行。" + sentence)
+    (ref,) = _initiatives(r)
+    assert r.objects(ref, "label") == {name}
+    assert r.evidence(ref, "label") == name
+
+
+def test_initiatives_words_of_a_speech_title_are_not_initiatives(run):
+    r = run(SCO22 + "习近平发表题为《携手构建更加紧密的上合组织命运共同体》的重要讲话。")
+    assert _initiatives(r) == set()

@@ -9,8 +9,8 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from kg import __version__
 from kg.errors import InputError, KGError

@@ -106,7 +106,8 @@ class Lexicon:
                 continue
             ref = Ref(*parts)
             types = {str(t).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in graph.objects(subject, RDF.type)}
-            if ref.kind == "org" and types <= {"OrganizationalUnit", "Organization"} and (subject, RDF.type, ORG_UNIT) in graph:
+            unit_only = types <= {"OrganizationalUnit", "Organization"} and (subject, RDF.type, ORG_UNIT) in graph
+            if ref.kind == "org" and unit_only:
                 types.add("UnitOnly")
             self.classes[ref] = types
             for predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
@@ -146,7 +147,8 @@ class Lexicon:
 
     def _read_memberships(self, graph: Graph) -> None:
         for subject in sorted(graph.subjects(RDF.type, SKG.Membership)):
-            parts = [iris.split_entity(str(graph.value(subject, p) or "")) for p in (ORG.organization, ORG.member, ORG.role)]
+            parts = [iris.split_entity(str(graph.value(subject, p) or ""))
+                     for p in (ORG.organization, ORG.member, ORG.role)]
             own = iris.split_entity(str(subject))
             start = graph.value(subject, SKG.effectiveDate) or graph.value(subject, SDO.startDate)
             end = graph.value(subject, SDO.endDate)

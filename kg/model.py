@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ class Value:
     lang: str | None = None
 
 
-Object = Union[Ref, Value]
+Object = Ref | Value
 
 
 @dataclass(frozen=True)

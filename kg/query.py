@@ -80,11 +80,11 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
     """An aligned plain-text table; CJK characters count as two columns."""
     widths = [_width(h) for h in header]
     for row in rows:
-        widths = [max(w, _width(c)) for w, c in zip(widths, row)]
+        widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
     out = io.StringIO()
 
     def line(cells: list[str]) -> None:
-        out.write("  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip() + "\n")
+        out.write("  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n")
 
     line(header)
     line(["-" * w for w in widths])

@@ -3,8 +3,8 @@ N-Triples, JSON-LD). Output is deterministic: the same quads give the same bytes
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from rdflib import Dataset, Graph, Namespace, URIRef
 

@@ -16,7 +16,8 @@ def load_store(path: str | Path):  # type: ignore[no-untyped-def]
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _OX_FORMATS:
-        raise InputError(f"{path}: unknown graph format {suffix or '(none)'!r}; use one of {', '.join(sorted(_OX_FORMATS))}")
+        known = ", ".join(sorted(_OX_FORMATS))
+        raise InputError(f"{path}: unknown graph format {suffix or '(none)'!r}; use one of {known}")
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
     store = ox.Store()
@@ -24,7 +25,8 @@ def load_store(path: str | Path):  # type: ignore[no-untyped-def]
         with path.open("rb") as handle:
             store.load(handle, format=getattr(ox.RdfFormat, _OX_FORMATS[suffix]))
     except SyntaxError as exc:
-        raise InputError(f"{path}: does not parse as {_OX_FORMATS[suffix].replace('_', '-')}: {_one_line(exc)}") from None
+        syntax = _OX_FORMATS[suffix].replace("_", "-")
+        raise InputError(f"{path}: does not parse as {syntax}: {_one_line(exc)}") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot load ({_one_line(exc)})") from None
     if len(store) == 0:

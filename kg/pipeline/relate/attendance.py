@@ -34,7 +34,8 @@ class AttendanceRule:
             for verb in self.attend.finditer(text, sentence.start, sentence.end):
                 if verb.group() == "与会":
                     continue
-                if not mentions_in(doc, sentence.start, sentence.end, "summit"):
+                if not mentions_in(doc, sentence.start, sentence.end, "summit") and not self._elided(
+                        doc, summit, sentence.index, verb.end()):
                     continue
                 region = max(sentence.start, floor)
                 frame = max(text.rfind("表示，", region, verb.start()), text.rfind("说，", region, verb.start()))
@@ -53,6 +54,15 @@ class AttendanceRule:
             self._attend(doc, summit, chair[0], "state", chair[1], chair[2], "attendance-chair", stated)
         self._inferred(doc, summit, groups, stated)
         return doc
+
+    @staticmethod
+    def _elided(doc: Doc, summit: Ref, index: int, verb_end: int) -> bool:
+        """出席 with no object (…、印度总理莫迪出席。) right after a sentence about the summit."""
+        text = doc.article.text
+        if index == 0 or not text.startswith(("。", "，", "；"), verb_end):
+            return False
+        previous = doc.sentences[index - 1]
+        return any(m.ref == summit for m in mentions_in(doc, previous.start, previous.end, "summit"))
 
     def _region(self, doc: Doc, summit: Ref, start: int, verb_start: int, verb_end: int, stated: set[Ref],
                 groups: dict[str, tuple[int, int]]) -> None:

@@ -11,6 +11,10 @@ from kg.pipeline.segment import Segmenter
 _ENUM = re.compile(r"(?P<items>[^，。；：、等“”]{1,16}(?:、[^，。；：、等“”]{1,10})+?)等?(?:[一二三四五六七八九十\d]+大)?(?:重点|相关|优先|各)?领域")
 
 
+_COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+大)?(?:重点|相关|优先|各)?$")
+_JOINS = ("以及", "和", "及", "与")
+
+
 class AreaRule:
     name = "area-enumeration"
 
@@ -32,7 +36,7 @@ class AreaRule:
             label, start = self._first_item(doc, text[head_start:head_end], head_start)
             items = [(label, start, head_end)] if label else []
             for part in parts[1:]:
-                items.append((part.group().strip(), base + part.start(), base + part.end()))
+                items.extend(self._later_item(part.group(), base + part.start(), last=part is parts[-1]))
             for label, start, end in items:
                 if not 1 <= len(label) <= 12:
                     continue
@@ -44,6 +48,20 @@ class AreaRule:
                 if isinstance(summit, Ref):
                     doc.add(summit, "cooperationArea", ref, start, end, self.name)
         return doc
+
+    @staticmethod
+    def _later_item(chunk: str, start: int, last: bool) -> list[tuple[str, int, int]]:
+        """An item after 、: without a count (人文四大重点领域), and the last one split at 和/及/与
+        when both sides are words of their own (产能和投资三大领域)."""
+        chunk = chunk[: _COUNT.search(chunk).start()]
+        label = chunk.strip()
+        if last:
+            for join in _JOINS:
+                k = label.find(join)
+                if k >= 2 and len(label) - k - len(join) >= 2:
+                    right = k + len(join)
+                    return [(label[:k], start, start + k), (label[right:], start + right, start + len(label))]
+        return [(label, start, start + len(label))]
 
     def _first_item(self, doc: Doc, chunk: str, offset: int) -> tuple[str, int]:
         """The first item is the end of a longer phrase (推动数字经济): a known area that ends it,

@@ -192,3 +192,16 @@ def test_summits_no_summit_without_full_name(run):
     r = run("上合组织峰会在青岛举行，各方表示支持。")
     assert r.objects("article:test", "about") == set()
     assert "summit" not in r.doc.context
+
+
+def test_summits_qingdao_facts_as_tuples(facts, run):
+    text = "新华社青岛6月10日电 上海合作组织成员国元首理事会第十八次会议6月10日在青岛举行。"
+    meta = {"published": "2018-06-11", "source": "新华社"}
+    found = facts(text, meta)
+    assert {(QINGDAO, "startDate", "2018-06-10"), (QINGDAO, "endDate", "2018-06-10"),
+            (QINGDAO, "city", "city:青岛"), (QINGDAO, "organizer", "org:sco"),
+            ("article:test", "about", QINGDAO), ("article:test", "datelinePlace", "青岛")} <= found
+    r = run(text, meta)
+    assert r.evidence(QINGDAO, "startDate") == "6月10日"
+    (fact,) = r.find(QINGDAO, "startDate")
+    assert fact.evidence.start > text.index("电")  # the summit's own date, not the dateline's

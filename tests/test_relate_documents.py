@@ -131,3 +131,27 @@ def test_documents_without_summit_are_scoped_by_article(run):
     r = run("两国外长签署《中哈两国政府间经济合作协定》。")
     assert r.of_class("Document") == {"document:article/test/中哈两国政府间经济合作协定"}
     assert r.objects("document:article/test/中哈两国政府间经济合作协定", "action") == {"action:signed"}
+
+
+def test_documents_list_of_full_names_is_read_name_by_name(run):
+    r = run(SCO22 + "会议发表关于粮食安全的声明、关于能源安全的声明和关于气候变化的决议。")
+    assert _documents(r) == {"关于粮食安全的声明", "关于能源安全的声明", "关于气候变化的决议"}
+    for name in _documents(r):
+        assert r.objects(_doc(name), "action") == {"action:issued"}
+        assert r.evidence(_doc(name), "label") == name
+
+
+def test_documents_enumeration_with_shared_de(run):
+    r = run(SCO22 + "会议发表关于粮食安全、关于能源安全的声明。")
+    assert _documents(r) == {"关于粮食安全的声明", "关于能源安全的声明"}
+    assert r.evidence(_doc("关于能源安全的声明"), "label") == "关于能源安全"
+
+
+def test_documents_about_name_with_enumeration_comma(run):
+    """关于给予埃及、卡塔尔对话伙伴地位的决议 is one name: its 、 is inside the 关于 phrase."""
+    r = run(SCO22 + "会议批准关于给予埃及、卡塔尔对话伙伴地位的决议。")
+    name = "关于给予埃及、卡塔尔对话伙伴地位的决议"
+    assert _documents(r) == {name}
+    ref = _doc("关于给予埃及-卡塔尔对话伙伴地位的决议")
+    assert r.objects(ref, "action") == {"action:approved"}
+    assert r.evidence(ref, "action") == "批准" + name

@@ -76,11 +76,15 @@ class DocumentRule:
             typed = self.lexicon.doc_type(suffix)
             if not typed:
                 continue
+            items = list(re.finditer(r"关于[^、]+", hit.group("items")))
+            if any(self.lexicon.doc_type(item.group()) for item in items):
+                continue  # full names listed (关于A的声明、关于B的声明): each is read by the name rule
             enum_spans.append(hit.span())
             base = hit.start("items")
-            for item in re.finditer(r"关于[^、]+", hit.group("items")):
-                name = f"{item.group()}的{suffix}"
-                found.append(DocMention(name, base + item.start(), base + item.end(), typed[1], suffix,
+            for item in items:
+                topic = item.group().removesuffix("的")  # 关于A、关于B的声明
+                name = f"{topic}的{suffix}"
+                found.append(DocMention(name, base + item.start(), base + item.start() + len(topic), typed[1], suffix,
                                         "document-enumeration"))
         for hit in self.suffix_re.finditer(text):
             if any(s <= hit.start() < e for s, e in titled) or any(s <= hit.start() < e for s, e in enum_spans):
@@ -110,7 +114,7 @@ class DocumentRule:
         i = end
         while i > 0:
             ch = text[i - 1]
-            if ch in PUNCT and ch not in "“”":
+            if ch in PUNCT and ch not in "“”" and (ch != "、" or not self._inside_about(text, i - 1, end)):
                 break
             if text.startswith("关于", i - 2):
                 i -= 2  # 关于 opens the name (通过关于…的决议); its 于 is no stop word here
@@ -125,13 +129,14 @@ class DocumentRule:
             i += 1
         return i
 
-    @staticmethod
-    def _inside_about(text: str, pos: int, end: int) -> bool:
-        """True when a 关于 opens the phrase between the clause start and ``pos``."""
+    def _inside_about(self, text: str, pos: int, end: int) -> bool:
+        """True when a 关于 opens the phrase between the clause start and ``pos`` and no type
+        word closes it there (关于给予埃及、卡塔尔对话伙伴地位的决议; not 关于A的声明、B宣言)."""
         j = pos
-        while j > 0 and text[j - 1] not in PUNCT:
+        while j > 0 and (text[j - 1] not in PUNCT or text[j - 1] == "、"):
             j -= 1
-        return "关于" in text[j:pos]
+        k = text.rfind("关于", j, pos)
+        return k >= 0 and self.suffix_re.search(text, k, pos) is None
 
     def _action(self, text: str, m: DocMention) -> None:
         """The first document verb in the clause before the name (签署并发表 → signed)."""

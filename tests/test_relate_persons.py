@@ -47,7 +47,9 @@ def test_persons_organization_title_is_part_of_the_post(run, text, person, post,
     ("白俄罗斯总统卢卡申科最后发言。", "卢卡申科"),
     ("伊朗总统佩泽希齐扬率团出席。", "佩泽希齐扬"),
     ("俄罗斯总统普京和哈萨克斯坦总统托卡耶夫举行会谈。", "普京"),
-], ids=["suihou", "jintian", "shouxian", "dangtian", "xianhou", "zuihou", "lv", "he"])
+    ("国务委员兼外交部长王毅陪同出席。", "王毅"),
+    ("伊朗总统莱希夫人陪同出席。", "莱希"),
+], ids=["suihou", "jintian", "shouxian", "dangtian", "xianhou", "zuihou", "lv", "he", "peitong", "furen"])
 def test_persons_name_ends_before_the_next_word(run, text, person):
     r = run(text)
     persons = {s.split(":", 1)[1] for s in r.of_class("Person")}
@@ -124,3 +126,10 @@ def test_persons_country_word_before_title_still_reads_a_name(run):
     """Only group words (两国, 成员国, 各国…) make a title plural; 该国总统X names a person."""
     r = run("该国总统托卡耶夫出席欢迎仪式。")
     assert _holds(r, "托卡耶夫") == {"post:unknown/总统"}
+
+
+def test_persons_title_after_title_holds_the_name(run):
+    """俄罗斯总统新闻秘书佩斯科夫: the name follows the second title, not the first."""
+    r = run("俄罗斯总统新闻秘书佩斯科夫表示，峰会取得成功。")
+    assert {s.split(":", 1)[1] for s in r.of_class("Person")} == {"佩斯科夫"}
+    assert {r.find(p, "label")[0].object.value for p in _holds(r, "佩斯科夫")} == {"新闻秘书"}

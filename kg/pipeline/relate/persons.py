@@ -88,8 +88,8 @@ class PersonRule:
         while end < len(text) and end - start < MAX_NAME and _NAME_CHAR.match(text[end]):
             end += 1
         limit = end
-        if any(m.start == start + 1 and m.kind == "post" for m in doc.mentions):
-            return 0  # a title at the second character (向记者…, 和总统…): no name is written here
+        if any(m.start in (start, start + 1) and m.kind == "post" for m in doc.mentions):
+            return 0  # a title at the first or second character (总统新闻秘书…, 向记者…): no name here
         for i in range(start + 2, limit):
             if text.startswith(self.lexicon.name_boundaries, i) or any(
                 m.start == i and m.kind in ("state", "org", "post", "person", "unit") for m in doc.mentions

@@ -115,3 +115,8 @@ def test_attendance_other_events_are_not_the_summit(run, sentence):
 def test_attendance_without_summit_nothing(run):
     r = run("俄罗斯总统普京出席会议。")
     assert not [f for f in r.facts if f.predicate == "attendee"]
+
+
+def test_attendance_meeting_of_another_name_is_not_the_summit(run):
+    r = run(ASTANA + "此前一天，土耳其总统埃尔多安出席了上合组织工商论坛会议。", META24)
+    assert _attendees(r, SCO24) == set()

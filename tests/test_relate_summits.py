@@ -205,3 +205,17 @@ def test_summits_qingdao_facts_as_tuples(facts, run):
     assert r.evidence(QINGDAO, "startDate") == "6月10日"
     (fact,) = r.find(QINGDAO, "startDate")
     assert fact.evidence.start > text.index("电")  # the summit's own date, not the dateline's
+
+
+@pytest.mark.parametrize("sentence,refers", [
+    ("土耳其总统埃尔多安出席会议。", ["会议"]),
+    ("土耳其总统埃尔多安作为主席国客人出席阿斯塔纳峰会。", ["峰会"]),
+    ("会议通过了宣言。", ["会议"]),
+    ("此前一天，土耳其总统埃尔多安出席了上合组织工商论坛会议。", []),
+    ("会前，习近平同普京举行双边会晤。", []),
+], ids=["chuxi-huiyi", "city-fenghui", "sentence-start", "forum-meeting", "bilateral-meeting"])
+def test_summits_bare_back_reference(run, sentence, refers):
+    r = run("上海合作组织成员国元首理事会第二十四次会议4日在阿斯塔纳举行。" + sentence, {"published": "2024-07-05"})
+    second = r.doc.sentences[1]
+    found = [m.text for m in r.doc.mentions if m.kind == "summit" and second.start <= m.start < second.end]
+    assert found == refers

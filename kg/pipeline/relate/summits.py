@@ -15,6 +15,12 @@ from kg.pipeline.relate.common import SUMMIT_ALIASES, mentions_in
 _OTHER_TERM = ("下任", "下一任", "下届", "下一届", "候任", "前任", "上任", "上一任", "上届", "上一届")
 
 
+#: Back-references without a determiner, and the words that may stand right before them.
+_BARE = ("峰会", "会晤", "会议")
+_BEFORE_BARE = ("出席", "参加", "列席", "主持", "举行", "召开", "结束", "出席了", "参加了", "主持了", "举行了", "召开了",
+                "在", "于", "次", "届", "本", "此", "该", "这", "上述", "整个", "了")
+
+
 class SummitRule:
     """Recognise the summits a report names and the attributes it states for the main one.
 
@@ -124,7 +130,20 @@ class SummitRule:
         for hit in self.alias_re.finditer(text):
             if any(s <= hit.start() < e for s, e in covered):
                 continue
+            if hit.group() in _BARE and not self._bare_refers(doc, hit.start()):
+                continue  # the end of another meeting's name (工商论坛会议, 双边会晤)
             doc.mentions.append(Mention("summit", hit.start(), hit.end(), hit.group(), main, rule="summit-alias"))
+
+    @staticmethod
+    def _bare_refers(doc: Doc, start: int) -> bool:
+        """A bare 峰会/会晤/会议 refers to the report's meeting when nothing is written before
+        it, or a verb (出席会议), or a name of a state, organization or city (青岛峰会)."""
+        text = doc.article.text
+        if start == 0 or not "\u4e00" <= text[start - 1] <= "\u9fff":
+            return True
+        if text.endswith(_BEFORE_BARE, 0, start):
+            return True
+        return any(m.end == start and m.kind in ("state", "org", "city", "unit") for m in doc.mentions)
 
     # -- attributes ---------------------------------------------------------------------
     def _anchor(self, doc: Doc, main: Ref) -> dt.date | None:

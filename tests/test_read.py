@@ -119,7 +119,7 @@ def test_read_decode_unknown_encoding_is_an_input_error():
 def test_read_decode_ascii_and_latin_utf8():
     assert decode(b"G20 summit", "a.txt") == "G20 summit"
     # UTF-8 with an ideograph is always taken as UTF-8
-    assert decode("峰会 Café".encode("utf-8"), "a.txt") == "峰会 Café"
+    assert decode("峰会 Café".encode(), "a.txt") == "峰会 Café"
 
 
 # -- files ----------------------------------------------------------------------------------

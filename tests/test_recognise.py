@@ -14,11 +14,13 @@ def match(pipeline):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("俄罗斯总统普京抵达青岛", [("state", "俄罗斯", "state:RU"), ("post", "总统", "post:总统"), ("city", "青岛", "city:青岛")]),
+    ("俄罗斯总统普京抵达青岛", [("state", "俄罗斯", "state:RU"), ("post", "总统", "post:总统"),
+                           ("city", "青岛", "city:青岛")]),
     ("印度总理莫迪出席会议", [("state", "印度", "state:IN"), ("post", "总理", "post:总理")]),
     ("国家主席习近平在阿斯塔纳", [("post", "国家主席", "post:国家主席"), ("person", "习近平", "person:习近平"),
                               ("city", "阿斯塔纳", "city:阿斯塔纳")]),
-    ("外交部副部长向记者介绍", [("org", "外交部", "org:cn-mfa"), ("post", "副部长", "post:副部长"), ("post", "记者", "post:记者")]),
+    ("外交部副部长向记者介绍", [("org", "外交部", "org:cn-mfa"), ("post", "副部长", "post:副部长"),
+                           ("post", "记者", "post:记者")]),
     ("中方支持金砖国家扩员", [("state", "中方", "state:CN"), ("org", "金砖国家", "org:brics")]),
     ("中华人民共和国主席", [("state", "中华人民共和国", "state:CN"), ("post", "主席", "post:主席")]),
 ], ids=["state-title", "prime-minister", "known-person-and-city", "ministry-vice-minister", "x-fang-and-org",

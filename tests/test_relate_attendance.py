@@ -63,7 +63,8 @@ def test_attendance_member_states_inferred_on_summit_date(run, text, meta, summi
 
 
 def test_attendance_observer_states_inferred(run):
-    r = run("上海合作组织成员国元首理事会第十二次会议7日在北京举行。观察员国领导人出席会议。", {"published": "2012-06-08"})
+    r = run("上海合作组织成员国元首理事会第十二次会议7日在北京举行。观察员国领导人出席会议。",
+            {"published": "2012-06-08"})
     summit = "summit:sco/heads-of-state/12"
     assert _attendees(r, summit, "inferred") == {"state:AF", "state:IN", "state:IR", "state:MN", "state:PK"}
     assert {f.evidence.rule for f in r.find(summit, "attendee")} == {"attendance-observer-group"}

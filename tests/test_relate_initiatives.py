@@ -42,7 +42,8 @@ def test_initiatives_quoted_without_head_or_tail_is_not_an_initiative(run):
 
 @pytest.mark.parametrize("sentence,name,agent,evidence", [
     ("各方欢迎中方发起的“全球数据安全倡议”。", "全球数据安全倡议", "state:CN", "中方发起的“全球数据安全倡议”"),
-    ("俄罗斯总统普京提出的“大欧亚伙伴关系”倡议得到支持。", "大欧亚伙伴关系", "person:普京", "普京提出的“大欧亚伙伴关系”"),
+    ("俄罗斯总统普京提出的“大欧亚伙伴关系”倡议得到支持。", "大欧亚伙伴关系", "person:普京",
+     "普京提出的“大欧亚伙伴关系”"),
     ("各方赞赏哈萨克斯坦首倡的“亚洲相互协作与信任措施”进程。", "亚洲相互协作与信任措施", "state:KZ",
      "哈萨克斯坦首倡的“亚洲相互协作与信任措施”"),
 ], ids=["china-faqi", "putin-tichu-de", "kazakhstan-shouchang"])

@@ -182,7 +182,8 @@ def test_summits_city_needs_a_verb_of_holding(run):
 
 
 def test_summits_back_references_point_to_the_main_summit(run):
-    r = run("上海合作组织成员国元首理事会第十八次会议在青岛举行。本次峰会通过了宣言。与会领导人表示，此次会议意义重大。")
+    r = run("上海合作组织成员国元首理事会第十八次会议在青岛举行。本次峰会通过了宣言。"
+            "与会领导人表示，此次会议意义重大。")
     aliases = [m for m in r.doc.mentions if m.kind == "summit" and m.rule == "summit-alias"]
     assert [m.text for m in aliases] == ["本次峰会", "此次会议"]
     assert {m.ref.key for m in aliases} == {"sco/heads-of-state/18"}

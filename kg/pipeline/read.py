@@ -74,7 +74,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     plausible = _legacy_readings(data)
     if len(plausible) == 1:
         return plausible[0][1]
-    raise EncodingError(f"{name}: not UTF-8 and the encoding is uncertain; name it with --encoding (e.g. --encoding gb18030)")
+    raise EncodingError(f"{name}: not UTF-8 and the encoding is uncertain; "
+                        "name it with --encoding (e.g. --encoding gb18030)")
 
 
 def _legacy_readings(data: bytes) -> list[tuple[str, str]]:

@@ -89,8 +89,9 @@ class DocumentRule:
         for hit in self.suffix_re.finditer(text):
             if any(s <= hit.start() < e for s, e in titled) or any(s <= hit.start() < e for s, e in enum_spans):
                 continue
-            if (hit.end() < len(text) and "\u4e00" <= text[hit.end()] <= "\u9fff" and text[hit.end()] not in "中和与及等时后"
-                    and not text.startswith(_SAYS, hit.end())):
+            after = text[hit.end():hit.end() + 1]
+            if after and "\u4e00" <= after <= "\u9fff" and after not in "中和与及等时后" and not text.startswith(
+                    _SAYS, hit.end()):
                 continue  # part of a longer word (声明书, 计划经济…), unless the document says something
             start = self._left(text, hit.start())
             name = text[start:hit.end()]

@@ -35,7 +35,8 @@ class InitiativeRule:
         self.own = re.compile(rf"(?P<verb>提出|发起|倡议|首倡)的“(?P<name>[^”]{{2,30}})”")
         self.quoted_initiative = re.compile(r"“(?P<name>[^”]{2,30}倡议)”")
         self.community = re.compile(
-            rf"(?:{build})(?:{qual})?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\-－]{{1,11}}?共同体)")  # 中国－中亚命运共同体
+            # the name may hold a hyphen: 中国－中亚命运共同体
+            rf"(?:{build})(?:{qual})?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\-－]{{1,11}}?共同体)")
         self.appeal = re.compile(r"倡议(?![，。；、：])")
 
     def __call__(self, doc: Doc) -> Doc:

@@ -53,7 +53,9 @@ class AreaRule:
     def _later_item(chunk: str, start: int, last: bool) -> list[tuple[str, int, int]]:
         """An item after 、: without a count (人文四大重点领域), and the last one split at 和/及/与
         when both sides are words of their own (产能和投资三大领域)."""
-        chunk = chunk[: _COUNT.search(chunk).start()]
+        count = _COUNT.search(chunk)
+        if count:
+            chunk = chunk[: count.start()]
         label = chunk.strip()
         if last:
             for join in _JOINS:

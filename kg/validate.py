@@ -144,7 +144,9 @@ def _count_focus_nodes(shapes: Graph, data: Graph) -> int:
     ``rdfs:subClassOf*``, as pyshacl does)."""
     from rdflib import RDF, RDFS, URIRef
 
-    sh = lambda name: URIRef(_SH + name)
+    def sh(name: str) -> URIRef:
+        return URIRef(_SH + name)
+
     nodes: set[Node] = set()
     for cls in set(shapes.objects(None, sh("targetClass"))):
         for sub in data.transitive_subjects(RDFS.subClassOf, cls):
@@ -209,7 +211,9 @@ class Report:
     def _groups(self) -> dict[tuple[str, str, str], list[str]]:
         from rdflib import RDF, URIRef
 
-        sh = lambda name: URIRef(_SH + name)
+        def sh(name: str) -> URIRef:
+            return URIRef(_SH + name)
+
         groups: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         for result in self.results.subjects(RDF.type, sh("ValidationResult")):
             value = self.results.value

@@ -1,9 +1,9 @@
 """Wire the stages together: read → normalise → segment → recognise → relate → graph."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from kg.errors import KGError
 from kg.lexicon import Lexicon

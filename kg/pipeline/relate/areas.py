@@ -8,7 +8,8 @@ from kg.lexicon import Lexicon
 from kg.model import Doc, Ref, Value
 from kg.pipeline.segment import Segmenter
 
-_ENUM = re.compile(r"(?P<items>[^，。；：、等“”]{1,16}(?:、[^，。；：、等“”]{1,10})+?)等?(?:[一二三四五六七八九十\d]+大)?(?:重点|相关|优先|各)?领域")
+_ENUM = re.compile(r"(?P<items>[^，。；：、等“”]{1,16}(?:、[^，。；：、等“”]{1,10})+?)"
+                   r"等?(?:[一二三四五六七八九十\d]+大)?(?:重点|相关|优先|各)?领域")
 
 
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+大)?(?:重点|相关|优先|各)?$")

@@ -46,7 +46,8 @@ class AttendanceRule:
                 person = next((m for m in doc.mentions if m.kind == "person" and 0 <= verb.start() - m.end <= 12
                                and m.start >= sentence.start), None)
                 if person is not None and person.ref is not None:
-                    self._attend(doc, summit, person.ref, "person", person.start, verb.end(), "attendance-preside", stated)
+                    self._attend(doc, summit, person.ref, "person", person.start, verb.end(), "attendance-preside",
+                                 stated)
                     doc.add(summit, "chairPerson", person.ref, person.start, verb.end(), "summit-chair-person")
                     self._leader_state(doc, summit, person, verb.end(), stated)
         chair = doc.context.get("chair_state")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from kg.model import Doc, Mention, Ref
+from kg.model import Doc, Mention
 
 HAN = r"\u3400-\u9fff"
 PUNCT = set("，。、；：！？“”‘’《》（）()〈〉「」『』,.;:!?\n \u3000\xa0")

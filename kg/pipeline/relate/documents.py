@@ -11,7 +11,6 @@ from kg.model import Doc, Ref, Value
 from kg.pipeline.dates import NUM
 from kg.pipeline.relate.common import PUNCT
 
-
 #: Verbs of saying after a document's type word: they end its name (撒马尔罕宣言指出…).
 _SAYS = ("指出", "强调", "表示", "重申", "呼吁", "认为", "宣布", "写道", "全文", "称", "说")
 

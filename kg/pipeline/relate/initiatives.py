@@ -32,7 +32,7 @@ class InitiativeRule:
         propose, build, qual = _alt(words["propose"]), _alt(words["build"]), _alt(words["qualifier"])
         self.quoted_after_verb = re.compile(
             rf"(?P<verb>{propose})了?(?:{build})?(?P<q>(?:“[^”]{{2,30}}”[、和与及]?)+)")
-        self.own = re.compile(rf"(?P<verb>提出|发起|倡议|首倡)的“(?P<name>[^”]{{2,30}})”")
+        self.own = re.compile(r"(?P<verb>提出|发起|倡议|首倡)的“(?P<name>[^”]{2,30})”")
         self.quoted_initiative = re.compile(r"“(?P<name>[^”]{2,30}倡议)”")
         self.community = re.compile(
             # the name may hold a hyphen: 中国－中亚命运共同体

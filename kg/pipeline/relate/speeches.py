@@ -7,7 +7,8 @@ from kg import iris
 from kg.model import Doc, Ref, Value
 from kg.pipeline.relate.common import nearest_before
 
-_SPEECH = re.compile(r"发表(?:了)?题为《(?P<title>[^》]+)》的(?:[^，。《》]{0,4}?)(?:讲话|发言|致辞|演讲|书面讲话|贺词)")
+_SPEECH = re.compile(r"发表(?:了)?题为《(?P<title>[^》]+)》的(?:[^，。《》]{0,4}?)"
+                     r"(?:讲话|发言|致辞|演讲|书面讲话|贺词)")
 
 
 class SpeechRule:

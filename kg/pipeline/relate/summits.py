@@ -10,7 +10,6 @@ from kg.model import Doc, Mention, Ref, Value
 from kg.pipeline.dates import NUM, DateExpr, cn_number, find_dates
 from kg.pipeline.relate.common import SUMMIT_ALIASES, mentions_in
 
-
 #: Words before 主席国 that name the chair of an earlier or later meeting, not of this one.
 _OTHER_TERM = ("下任", "下一任", "下届", "下一届", "候任", "前任", "上任", "上一任", "上届", "上一届")
 

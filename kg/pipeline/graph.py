@@ -31,6 +31,7 @@ PREDICATES: dict[str, URIRef] = {
     "attendee": SDO.attendee,
     "holds": ORG.holds,
     "postIn": ORG.postIn,
+    "roleName": SDO.roleName,
     **{name: getattr(SKG, name) for name in (
         "organizer", "inSeries", "council", "ordinal", "city", "hostState", "format", "chairState",
         "chairPerson", "participation", "participant", "basis", "inferredFrom", "documentType", "action",

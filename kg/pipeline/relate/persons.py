@@ -122,13 +122,21 @@ class PersonRule:
               rule: str | None = None) -> None:
         text = doc.article.text
         title = text[title_start:post.end] if post.end > post.start else post.text
-        holder_key = f"{holder.kind}-{holder.key}" if holder else "unknown"
-        post_ref = Ref("post", f"{holder_key}/{iris.slug(title)}")
-        doc.entity(post_ref, title, "Post")
+        # A post is one position in one state or organization: its label names both
+        # (俄罗斯总统), the title as written is its schema:roleName (总统).
+        if holder is not None:
+            post_ref = Ref("post", f"{holder.kind}-{holder.key}/{iris.slug(title)}")
+            holder_label = self.lexicon.labels.get(holder, "")
+            label = title if title.startswith(holder_label) or title_start < post.start else holder_label + title
+        else:
+            post_ref = Ref("post", f"person-{person.key}/{iris.slug(title)}")
+            label = f"{title}（{self.lexicon.labels.get(person, person.key)}）"
+        doc.entity(post_ref, label, "Post")
         rule = rule or self.name
         start = min(title_start, post.start)
         doc.add(post_ref, "type", Ref("class", "Post"), start, end, rule)
-        doc.add(post_ref, "label", _zh(title), start, end, rule)
+        doc.add(post_ref, "label", _zh(label), start, end, rule)
+        doc.add(post_ref, "roleName", _zh(title), start, end, rule)
         doc.add(person, "holds", post_ref, start, end, rule)
         if holder is not None:
             doc.add(post_ref, "postIn", holder, start, end, rule)

@@ -34,7 +34,7 @@ def test_persons_organization_title_is_part_of_the_post(run, text, person, post,
     r = run(text)
     assert _holds(r, person) == {post}
     assert r.objects(post, "postIn") == {holder}
-    assert r.objects(post, "label") == {title}
+    assert r.objects(post, "roleName") == {title}
     assert r.evidence(f"person:{person}", "holds") == title + person
 
 
@@ -68,7 +68,7 @@ def test_persons_known_person_after_title(run):
 def test_persons_name_then_title(run):
     """习近平主席: the title after a known name is a post of that person, not a new person."""
     r = run("习近平主席同普京总统举行会谈。")
-    assert {r.find(p, "label")[0].object.value for p in _holds(r, "习近平")} == {"主席"}
+    assert {r.find(p, "roleName")[0].object.value for p in _holds(r, "习近平")} == {"主席"}
     persons = r.of_class("Person")
     assert "person:举行" not in persons
     assert not any("举行" in p for p in persons)
@@ -132,4 +132,4 @@ def test_persons_title_after_title_holds_the_name(run):
     """俄罗斯总统新闻秘书佩斯科夫: the name follows the second title, not the first."""
     r = run("俄罗斯总统新闻秘书佩斯科夫表示，峰会取得成功。")
     assert {s.split(":", 1)[1] for s in r.of_class("Person")} == {"佩斯科夫"}
-    assert {r.find(p, "label")[0].object.value for p in _holds(r, "佩斯科夫")} == {"新闻秘书"}
+    assert {r.find(p, "roleName")[0].object.value for p in _holds(r, "佩斯科夫")} == {"新闻秘书"}

@@ -118,14 +118,14 @@ def test_persons_dateline_reporters(run, text, meta, reporters, post):
 
 def test_persons_benbao_without_source_has_no_agency(run):
     r = run("本报北京3月2日电（记者王远）会议举行。")
-    assert _holds(r, "王远") == {"post:unknown/记者"}
-    assert r.objects("post:unknown/记者", "postIn") == set()
+    assert _holds(r, "王远") == {"post:person-王远/记者"}
+    assert r.objects("post:person-王远/记者", "postIn") == set()
 
 
 def test_persons_country_word_before_title_still_reads_a_name(run):
     """Only group words (两国, 成员国, 各国…) make a title plural; 该国总统X names a person."""
     r = run("该国总统托卡耶夫出席欢迎仪式。")
-    assert _holds(r, "托卡耶夫") == {"post:unknown/总统"}
+    assert _holds(r, "托卡耶夫") == {"post:person-托卡耶夫/总统"}
 
 
 def test_persons_title_after_title_holds_the_name(run):

@@ -121,3 +121,26 @@ def test_attendance_without_summit_nothing(run):
 def test_attendance_meeting_of_another_name_is_not_the_summit(run):
     r = run(ASTANA + "此前一天，土耳其总统埃尔多安出席了上合组织工商论坛会议。", META24)
     assert _attendees(r, SCO24) == set()
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("白俄罗斯总统卢卡申科、伊朗总统佩泽希齐扬出席。", {"person:卢卡申科", "person:佩泽希齐扬", "state:BY", "state:IR"}),
+    ("蒙古国总统呼日勒苏赫、土库曼斯坦总统别尔德穆哈梅多夫都在出席的名单当中。",
+     {"person:呼日勒苏赫", "person:别尔德穆哈梅多夫", "state:MN", "state:TM"}),
+    ("哈萨克斯坦总统托卡耶夫与会。", {"person:托卡耶夫", "state:KZ"}),
+    ("俄罗斯总统普京同吉尔吉斯斯坦总统扎帕罗夫齐聚一堂，共商合作大计。",
+     {"person:普京", "state:RU", "person:扎帕罗夫", "state:KG"}),
+    ("东盟秘书长高金洪出席会议。", {"person:高金洪", "org:asean"}),
+], ids=["bare-verb", "on-the-list", "yuhui-as-verb", "qiju-yitang", "head-of-other-organization"])
+def test_attendance_verbs_without_object_mean_the_summit(run, sentence, expected):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24, "stated") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "与会各国领导人一致同意加强合作。",
+    "次日，俄罗斯总统普京出席圣彼得堡国际经济论坛欢迎宴会。",
+], ids=["yuhui-as-adjective", "other-event"])
+def test_attendance_other_uses_of_the_verbs(run, sentence):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24) == set()

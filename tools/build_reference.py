@@ -66,7 +66,10 @@ PARTY_FORM = re.compile(r"^[\u4e00-\u9fff]方$")
 CONTEXT_DEPENDENT_STATE_FORMS = {"我国"}  # self-reference of China in Chinese text
 
 # Chinese prefLabel of a reference.json state where it differs from reference.json name_zh.
-STATE_PREF_ZH = {"MN": "蒙古国"}  # Chinese official usage; 蒙古 stays as altLabel
+# Preferred Chinese labels that differ from reference.json's name_zh: the form Chinese news and the
+# MFA use (蒙古国 is the official usage; 沙特 and 阿联酋 are the standard short names). The
+# reference name stays as an altLabel.
+STATE_PREF_ZH = {"MN": "蒙古国", "SA": "沙特", "AE": "阿联酋"}
 
 # How the organizations in reference.json ('entities', 'sco', 'sco_bodies') become nodes.
 #   key: org IRI key; kind: see KINDS; parent: org key for org:unitOf / org:subOrganizationOf;

@@ -21,6 +21,7 @@ class AttendanceRule:
         self.lexicon = lexicon
         self.attend = lexicon.summit_words["attend"]
         self.preside = lexicon.summit_words["preside"]
+        self.clause_end = lexicon.summit_words["clause_end"]
 
     def __call__(self, doc: Doc) -> Doc:
         summit = doc.context.get("summit")
@@ -32,10 +33,7 @@ class AttendanceRule:
         groups: dict[str, tuple[int, int]] = {}
         for sentence in doc.sentences:
             for verb in self.attend.finditer(text, sentence.start, sentence.end):
-                if verb.group() == "与会":
-                    continue
-                if not mentions_in(doc, sentence.start, sentence.end, "summit") and not self._elided(
-                        doc, summit, sentence.index, verb.end()):
+                if not self._takes_part(doc, summit, verb):
                     continue
                 region = max(sentence.start, floor)
                 frame = max(text.rfind("表示，", region, verb.start()), text.rfind("说，", region, verb.start()))
@@ -56,14 +54,19 @@ class AttendanceRule:
         self._inferred(doc, summit, groups, stated)
         return doc
 
-    @staticmethod
-    def _elided(doc: Doc, summit: Ref, index: int, verb_end: int) -> bool:
-        """出席 with no object (…、印度总理莫迪出席。) right after a sentence about the summit."""
+    def _takes_part(self, doc: Doc, summit: Ref, verb: re.Match[str]) -> bool:
+        """Whether the verb says someone takes part in the report's summit: its object is the
+        summit (出席上海合作组织…会议, 出席峰会), or it has none (…莫迪出席。 / 在出席的名单当中), which
+        in a report about one summit means that summit. 与会 is a verb only when nothing follows it
+        in the clause (与会各国领导人 is "the attending leaders")."""
         text = doc.article.text
-        if index == 0 or not text.startswith(("。", "，", "；"), verb_end):
-            return False
-        previous = doc.sentences[index - 1]
-        return any(m.ref == summit for m in mentions_in(doc, previous.start, previous.end, "summit"))
+        obj = next((m for m in doc.mentions if m.kind == "summit" and verb.end() <= m.start <= verb.end() + 1), None)
+        if obj is not None:
+            if obj.ref != summit:
+                return False
+            sub_event = self.lexicon.summit_words["sub_event"]
+            return not sub_event.match(text, obj.end)
+        return self.clause_end.match(text, verb.end()) is not None
 
     def _region(self, doc: Doc, summit: Ref, start: int, verb_start: int, verb_end: int, stated: set[Ref],
                 groups: dict[str, tuple[int, int]]) -> None:
@@ -84,12 +87,21 @@ class AttendanceRule:
                 groups.setdefault(status, (hit.start(), verb_end))
 
     def _leader_state(self, doc: Doc, summit: Ref, person: Mention, verb_end: int, stated: set[Ref]) -> None:
-        """A leader's state takes part when its leader does."""
+        """A participant's state or organization takes part with them: the state a president,
+        minister or envoy serves, the organization whose head attends (独联体执委会主席X) — but not
+        the summit's own organizer, a ministry (its official does not bring a state), nor a
+        newspaper a reporter writes for."""
         info_map = doc.context.get("post_info", {})
+        organizers = {f.object for f in doc.facts if f.subject == summit and f.predicate == "organizer"}
         for post_ref in doc.context.get("person_posts", {}).get(person.ref, []):  # type: ignore[union-attr]
             info, holder = info_map.get(post_ref, (None, None))  # type: ignore[union-attr]
-            if info is not None and info.leader and isinstance(holder, Ref) and holder.kind == "state":
+            if not isinstance(holder, Ref) or holder in organizers or (info is not None and info.kind == "reporter"):
+                continue
+            if holder.kind == "state":
                 self._attend(doc, summit, holder, "state", person.start, verb_end, "attendance-leader-state", stated)
+            elif holder.kind == "org" and not self.lexicon.classes.get(holder, set()) & {"MediaOrganization",
+                                                                                        "GovernmentBody"}:
+                self._attend(doc, summit, holder, "org", person.start, verb_end, "attendance-head-org", stated)
 
     def _attend(self, doc: Doc, summit: Ref, who: Ref, kind: str, start: int, end: int, rule: str,
                 stated: set[Ref], basis: str = "stated") -> None:

@@ -1,6 +1,8 @@
 """Record which states, organizations and persons an article names (schema:mentions)."""
 from __future__ import annotations
 
+import re
+
 from kg.lexicon import Lexicon
 from kg.model import Doc, Ref, Value
 
@@ -15,9 +17,12 @@ class MentionRule:
 
     def __call__(self, doc: Doc) -> Doc:
         article = Ref("article", doc.article.id)
+        titles = [t.span() for t in re.finditer(r"《[^》]*》", doc.article.text)]
         for m in doc.mentions:
             if m.ref is None or m.kind not in ("state", "org", "person", "city", "unit"):
                 continue
+            if any(a < m.start and m.end < b for a, b in titles):
+                continue  # words of a document's or speech's title name no organization of the report
             known = m.ref in self.lexicon.labels
             label = self.lexicon.labels.get(m.ref, m.text)
             doc.entity(m.ref, label, *([_CLASS[m.kind]] if m.kind in _CLASS else []), known=known)

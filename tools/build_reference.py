@@ -85,7 +85,7 @@ REF_ORGS = {
     "PEOPLES_DAILY": dict(key="peoples-daily", kind="media", pref_zh="人民日报社",
                           moved={"人民网": "peoples-daily-online"}),
     "XINHUA": dict(key="xinhua", kind="media", moved={"新华网": "xinhuanet"}),
-    "CMG": dict(key="cmg", kind="media"),
+    "CMG": dict(key="cmg", kind="media", moved={"中国之声": "voice-of-china"}),  # a CNR channel, not CMG
     "CHINA_DAILY": dict(key="china-daily", kind="media", pref_zh="中国日报社",
                         moved={"中国日报网": "chinadaily-com-cn"}),
     "SCO_SECRETARIAT": dict(key="sco-secretariat", kind="body", parent="sco", hidden={"秘书处"}),
@@ -644,7 +644,10 @@ class Builder:
         g.add((node, SKG.inSeries, self.series[series_key]))
         g.add((node, SKG.organizer, org_iri(series["org"])))
         g.add((node, SKG.ordinal, Literal(str(ordinal), datatype=XSD.positiveInteger)))
-        add_labels(g, node, {ZH: series["summit_zh"].format(zh=chinese_number(ordinal)),
+        label_zh = series["summit_zh"].format(zh=chinese_number(ordinal))
+        if ordinal == 1:
+            label_zh = label_zh.replace("第一届", "首届")  # the first edition is always 首届
+        add_labels(g, node, {ZH: label_zh,
                              EN: series["summit_en"].format(en=english_ordinal(ordinal))},
                    {ZH: list(aliases_zh)})
         g.add((node, SCHEMA.startDate, full_date(start, str(node))))

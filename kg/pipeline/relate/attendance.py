@@ -62,10 +62,8 @@ class AttendanceRule:
         text = doc.article.text
         obj = next((m for m in doc.mentions if m.kind == "summit" and verb.end() <= m.start <= verb.end() + 1), None)
         if obj is not None:
-            if obj.ref != summit:
-                return False
-            sub_event = self.lexicon.summit_words["sub_event"]
-            return not sub_event.match(text, obj.end)
+            # attending one of its events (…会晤特别记者会) is being at the summit too
+            return obj.ref == summit
         return self.clause_end.match(text, verb.end()) is not None
 
     def _region(self, doc: Doc, summit: Ref, start: int, verb_start: int, verb_end: int, stated: set[Ref],

@@ -73,6 +73,7 @@ class Lexicon:
     summit_formats: set[Ref] = field(default_factory=set)  # reference summits with a known format
     series: set[Ref] = field(default_factory=set)
     memberships: list[Membership] = field(default_factory=list)
+    city_state: dict[Ref, Ref] = field(default_factory=dict)  # city -> the state it lies in
 
     @classmethod
     def load(cls, resources: Resources, reference: Graph) -> "Lexicon":
@@ -93,6 +94,16 @@ class Lexicon:
         lex.summit_words = {role: re.compile("|".join(f"(?:{p})" for p in pats)) for role, pats in by_role.items()}
         lex._read_summits(reference)
         lex._read_memberships(reference)
+        for row in resources.tsv("lexicon/person_names.tsv"):
+            lex._add_name(row["name"], Ref("person", iris.slug(row["name"])))
+        for row in resources.tsv("lexicon/cities.tsv"):
+            city = Ref("city", row["city"])
+            lex._add_name(row["city"], city)
+            lex.city_state.setdefault(city, Ref("state", row["state"]))
+        for city, _, state in sorted(reference.triples((None, SDO.containedInPlace, None))):
+            parts, state_parts = iris.split_entity(str(city)), iris.split_entity(str(state))
+            if parts and state_parts and parts[0] == "city" and state_parts[0] == "state":
+                lex.city_state[Ref(*parts)] = Ref(*state_parts)
         if not lex.names:
             raise ResourceError("the reference knowledge names no entity (data/reference/*.ttl)")
         return lex
@@ -123,6 +134,12 @@ class Lexicon:
                         refs = self.names.setdefault(text, [])
                         if ref not in refs:
                             refs.append(ref)
+
+    def _add_name(self, name: str, ref: Ref) -> None:
+        """A written form from a lexicon file; the reference knowledge's entities come first."""
+        refs = self.names.setdefault(name, [])
+        if not any(r.kind == ref.kind for r in refs):
+            refs.append(ref)
 
     def _read_summits(self, graph: Graph) -> None:
         for subject, _, _ in sorted(graph.triples((None, RDF.type, SKG.Summit))):

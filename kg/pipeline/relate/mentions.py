@@ -27,6 +27,8 @@ class MentionRule:
             label = self.lexicon.labels.get(m.ref, m.text)
             doc.entity(m.ref, label, *([_CLASS[m.kind]] if m.kind in _CLASS else []), known=known)
             doc.add(article, "mentions", m.ref, m.start, m.end, f"{m.rule}-{m.kind}")
-            if not known and m.kind != "person":
+            if not known:  # named by a lexicon or by the text only: the article says what it is called
+                if m.kind in _CLASS:
+                    doc.add(m.ref, "type", Ref("class", _CLASS[m.kind]), m.start, m.end, m.rule)
                 doc.add(m.ref, "label", Value(m.text, lang="zh-Hans"), m.start, m.end, m.rule)
         return doc

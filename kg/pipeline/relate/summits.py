@@ -225,4 +225,18 @@ class SummitRule:
                 tail = text[m.end:m.end + 24]
                 if held.search(tail.split("。")[0]):
                     doc.add(main, "city", m.ref, m.start, m.end, "summit-city")  # type: ignore[arg-type]
+                    self._host(doc, main, m)
                     return
+
+    def _host(self, doc: Doc, main: Ref, city: Mention) -> None:
+        """The host state: 东道国X as stated, else the state the summit's city lies in (inferred
+        with the reference knowledge of where cities are)."""
+        text = doc.article.text
+        for hit in re.finditer(r"东道国", text):
+            state = next((m for m in doc.mentions if m.start == hit.end() and m.kind == "state"), None)
+            if state is not None and state.ref is not None:
+                doc.add(main, "hostState", state.ref, hit.start(), state.end, "summit-host-stated")
+                return
+        state_ref = self.lexicon.city_state.get(city.ref)  # type: ignore[arg-type]
+        if state_ref is not None:
+            doc.add(main, "hostState", state_ref, city.start, city.end, "summit-host-from-city", basis="inferred")

@@ -15,8 +15,9 @@ def match(pipeline):
 
 @pytest.mark.parametrize("text,expected", [
     ("俄罗斯总统普京抵达青岛", [("state", "俄罗斯", "state:RU"), ("post", "总统", "post:总统"),
-                           ("city", "青岛", "city:青岛")]),
-    ("印度总理莫迪出席会议", [("state", "印度", "state:IN"), ("post", "总理", "post:总理")]),
+                           ("person", "普京", "person:普京"), ("city", "青岛", "city:青岛")]),
+    ("印度总理莫迪出席会议", [("state", "印度", "state:IN"), ("post", "总理", "post:总理"),
+                         ("person", "莫迪", "person:莫迪")]),
     ("国家主席习近平在阿斯塔纳", [("post", "国家主席", "post:国家主席"), ("person", "习近平", "person:习近平"),
                               ("city", "阿斯塔纳", "city:阿斯塔纳")]),
     ("外交部副部长向记者介绍", [("org", "外交部", "org:cn-mfa"), ("post", "副部长", "post:副部长"),
@@ -59,6 +60,6 @@ def test_recognise_stage_adds_sorted_mentions(pipeline):
     doc = pipeline.recogniser(Doc(Article("t", text)))
     assert [m.start for m in doc.mentions] == sorted(m.start for m in doc.mentions)
     assert [(m.kind, m.text) for m in doc.mentions if m.kind != "post"] == [
-        ("state", "巴西"), ("state", "南非"), ("org", "金砖国家")]
+        ("state", "巴西"), ("person", "卢拉"), ("state", "南非"), ("person", "拉马福萨"), ("org", "金砖国家")]
     for m in doc.mentions:
         assert text[m.start:m.end] == m.text

@@ -37,6 +37,8 @@ class PersonRule:
                 continue
             holder, title_start = self._holder(doc, post)
             known = next((m for m in doc.mentions if m.kind == "person" and m.start == post.end), None)
+            if known is not None and doc.article.text.startswith(("·", "•"), known.end):
+                known = None  # a longer name that begins with a known one (夏巴兹·谢里夫)
             if known is not None:
                 name_span = (known.start, known.end)
             else:

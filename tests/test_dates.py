@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from kg.pipeline.dates import DateExpr, cn_number, find_dates, year_number
+from kg.pipeline.dates import DateExpr, cn_number, find_dates, find_relative, year_number
 
 D = dt.date
 
@@ -112,3 +112,15 @@ def test_dates_resolve_impossible_is_none(expr, anchor):
 def test_dates_resolve_february_29_takes_leap_year():
     (expr,) = find_dates("2月29日")
     assert expr.resolve(D(2021, 3, 1)) == (D(2020, 2, 29), D(2020, 2, 29))
+
+
+@pytest.mark.parametrize("text, today, expected", [
+    ("今天上午峰会开幕", dt.date(2018, 6, 9), (dt.date(2018, 6, 9), dt.date(2018, 6, 9))),
+    ("明天将举行大范围会谈", dt.date(2018, 6, 9), (dt.date(2018, 6, 10), dt.date(2018, 6, 10))),
+    ("昨日闭幕", dt.date(2018, 1, 1), (dt.date(2017, 12, 31), dt.date(2017, 12, 31))),
+    ("今明两天，各国领导人将齐聚青岛", dt.date(2018, 6, 9), (dt.date(2018, 6, 9), dt.date(2018, 6, 10))),
+], ids=["today", "tomorrow", "yesterday-over-new-year", "today-and-tomorrow"])
+def test_dates_relative_days(text, today, expected):
+    (expr,) = find_relative(text)
+    assert expr.resolve(today) == expected
+    assert expr.resolve(None) is None

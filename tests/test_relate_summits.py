@@ -220,3 +220,16 @@ def test_summits_bare_back_reference(run, sentence, refers):
     second = r.doc.sentences[1]
     found = [m.text for m in r.doc.mentions if m.kind == "summit" and second.start <= m.start < second.end]
     assert found == refers
+
+
+def test_summits_preview_with_relative_days(run):
+    """A preview filed on the opening day: 今天 is the dateline's day, 今明两天 gives the end."""
+    text = ("新华社青岛6月9日电 今明两天，成员国领导人将聚首青岛。今天下午，上海合作组织成员国元首理事会"
+            "第十八次会议将在青岛开幕。")
+    r = run(text, {"published": "2018-06-09"})
+    summit = "summit:sco/heads-of-state/18"
+    assert r.objects(summit, "startDate") == {"2018-06-09"}
+    assert r.objects(summit, "endDate") == {"2018-06-10"}
+    assert r.evidence(summit, "endDate") == "今明两天"
+    assert r.objects(summit, "city") == {"city:青岛"}
+    assert r.objects(summit, "hostState") == {"state:CN"}

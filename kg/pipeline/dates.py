@@ -117,3 +117,32 @@ def find_dates(text: str, offset: int = 0) -> list[DateExpr]:
         out.append(DateExpr(offset + m.start(), offset + m.end(), year_number(m.group("y")) if m.group("y") else None,
                             month, day, month2, day2, year_number(m.group("y2")) if m.group("y2") else None))
     return out
+
+
+# 今天 / 明天 / 今明两天 … counted from the day the report was filed (its dateline, else its
+# publication date).
+_RELATIVE_DAYS = {"前天": (-2, -2), "昨天": (-1, -1), "昨日": (-1, -1), "今天": (0, 0), "今日": (0, 0),
+                  "当天": (0, 0), "明天": (1, 1), "明日": (1, 1), "后天": (2, 2), "今明两天": (0, 1),
+                  "今明两日": (0, 1), "今明": (0, 1)}
+RELATIVE_RE = re.compile("|".join(sorted(map(re.escape, _RELATIVE_DAYS), key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class RelativeExpr:
+    """A day named relative to the filing day (今天, 今明两天); offsets are its span in the text."""
+
+    start: int
+    end: int
+    first: int  # days after the filing day
+    last: int
+
+    def resolve(self, today: dt.date | None) -> tuple[dt.date, dt.date] | None:
+        if today is None:
+            return None
+        return today + dt.timedelta(days=self.first), today + dt.timedelta(days=self.last)
+
+
+def find_relative(text: str, offset: int = 0) -> list[RelativeExpr]:
+    """Every relative day expression in ``text``."""
+    return [RelativeExpr(offset + m.start(), offset + m.end(), *_RELATIVE_DAYS[m.group()])
+            for m in RELATIVE_RE.finditer(text)]

@@ -7,7 +7,7 @@ import re
 from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref, Value
-from kg.pipeline.dates import NUM, DateExpr, cn_number, find_dates
+from kg.pipeline.dates import NUM, DateExpr, cn_number, find_dates, find_relative
 from kg.pipeline.relate.common import SUMMIT_ALIASES, mentions_in
 
 #: Words before 主席国 that name the chair of an earlier or later meeting, not of this one.
@@ -167,6 +167,7 @@ class SummitRule:
             resolved = dateline.resolve(anchor)
             month_anchor = resolved[0] if resolved else None
         doc.context["anchor"] = anchor
+        filed = month_anchor or doc.article.published  # the day 今天 means
         sub_event = self.words["sub_event"]
         for sentence in doc.sentences:
             refs = [m for m in mentions_in(doc, sentence.start, sentence.end, "summit") if m.ref == main]
@@ -175,18 +176,50 @@ class SummitRule:
             if all(sub_event.match(text, m.end) for m in refs if m.rule == self.name) and any(
                     m.rule == self.name for m in refs):
                 continue
-            exprs = [e for e in find_dates(sentence.text, sentence.start)
-                     if not (isinstance(dateline, DateExpr) and e.start == dateline.start)]
-            if not exprs:
+            found = self._sentence_dates(doc, sentence, dateline, anchor, month_anchor, filed)
+            if not found:
                 continue
-            expr = min(exprs, key=lambda e: min(abs(e.start - m.start) for m in refs))
-            resolved = expr.resolve(anchor, month_anchor)
-            if resolved is None:
-                continue
-            start, end = resolved
-            doc.add(main, "startDate", Value(start.isoformat(), "date"), expr.start, expr.end, "summit-date")
-            doc.add(main, "endDate", Value(end.isoformat(), "date"), expr.start, expr.end, "summit-date")
+            (start, end), span = min(found, key=lambda f: min(abs(f[1][0] - m.start) for m in refs))
+            rule = "summit-date"
+            if start == end:  # a range elsewhere that starts that day (今明两天…将聚首杭州) gives the end
+                longer = self._range_from(doc, start, dateline, anchor, month_anchor, filed)
+                if longer is not None:
+                    (start, end), span2 = longer
+                    doc.add(main, "endDate", Value(end.isoformat(), "date"), *span2, "summit-date-range")
+                    doc.add(main, "startDate", Value(start.isoformat(), "date"), *span, rule)
+                    return
+            doc.add(main, "startDate", Value(start.isoformat(), "date"), *span, rule)
+            doc.add(main, "endDate", Value(end.isoformat(), "date"), *span, rule)
             return
+
+    @staticmethod
+    def _sentence_dates(doc: Doc, sentence, dateline, anchor, month_anchor, filed):  # type: ignore[no-untyped-def]
+        """Resolved dates written in a sentence, with their spans: absolute (11月10日) and relative
+        to the filing day (今天, 今明两天)."""
+        out = []
+        for e in find_dates(sentence.text, sentence.start):
+            if isinstance(dateline, DateExpr) and e.start == dateline.start:
+                continue
+            resolved = e.resolve(anchor, month_anchor)
+            if resolved is not None:
+                out.append((resolved, (e.start, e.end)))
+        for r in find_relative(sentence.text, sentence.start):
+            resolved = r.resolve(filed)
+            if resolved is not None:
+                out.append((resolved, (r.start, r.end)))
+        return out
+
+    def _range_from(self, doc: Doc, start, dateline, anchor, month_anchor, filed):  # type: ignore[no-untyped-def]
+        """A multi-day range starting on ``start`` in a sentence where leaders meet or the summit is held."""
+        text = doc.article.text
+        verbs = self.words["attend"], self.words["held"]
+        for sentence in doc.sentences:
+            if not any(v.search(text, sentence.start, sentence.end) for v in verbs):
+                continue
+            for (first, last), span in self._sentence_dates(doc, sentence, dateline, anchor, month_anchor, filed):
+                if first == start and last > first:
+                    return (first, last), span
+        return None
 
     def _format(self, doc: Doc, main: Ref) -> None:
         text = doc.article.text

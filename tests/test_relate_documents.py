@@ -155,3 +155,20 @@ def test_documents_about_name_with_enumeration_comma(run):
     ref = _doc("关于给予埃及-卡塔尔对话伙伴地位的决议")
     assert r.objects(ref, "action") == {"action:approved"}
     assert r.evidence(ref, "action") == "批准" + name
+
+
+def test_documents_summit_named_document_is_the_named_one(run):
+    text = ("金砖国家领导人第十六次会晤22日在喀山举行。会议通过并发表《金砖国家领导人第十六次会晤喀山宣言》。"
+            "领导人在峰会宣言中重申多边主义。")
+    r = run(text, {"published": "2024-10-23"})
+    docs = r.of_class("Document")
+    assert len(docs) == 1
+    (doc,) = docs
+    assert r.labels("document") == {"金砖国家领导人第十六次会晤喀山宣言"}
+    assert "峰会宣言" in r.objects(doc, "alias")
+
+
+def test_documents_summit_named_document_alone_keeps_its_name(run):
+    r = run("上海合作组织成员国元首理事会第二十二次会议16日举行。成员国领导人签署并发表峰会宣言。",
+            {"published": "2022-09-17"})
+    assert r.labels("document") == {"峰会宣言"}

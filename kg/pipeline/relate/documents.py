@@ -9,7 +9,7 @@ from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Ref, Value
 from kg.pipeline.dates import NUM
-from kg.pipeline.relate.common import PUNCT
+from kg.pipeline.relate.common import PUNCT, SUMMIT_ALIASES
 
 #: Verbs of saying after a document's type word: they end its name (撒马尔罕宣言指出…).
 _SAYS = ("指出", "强调", "表示", "重申", "呼吁", "认为", "宣布", "写道", "全文", "称", "说")
@@ -101,7 +101,7 @@ class DocumentRule:
                                     bare=(name == typed[0])))
         for m in found:
             self._action(text, m)
-        clusters = self._cluster([m for m in found if not m.bare])
+        clusters = self._merge_summit_named(self._cluster([m for m in found if not m.bare]))
         self._attach_bare(clusters, [m for m in found if m.bare])
         self._write(doc, clusters)
         return doc
@@ -204,6 +204,22 @@ class DocumentRule:
             home.mentions.append(m)
         clusters.sort(key=lambda c: min(x.start for x in c.mentions))
         return clusters
+
+    @staticmethod
+    def _merge_summit_named(clusters: list[DocCluster]) -> list[DocCluster]:
+        """峰会宣言 / 会议公报 name a document by the meeting: when the report also gives the
+        document's own name (…约翰内斯堡宣言), they are one document under that name."""
+        pattern = re.compile(rf"^(?:本次|此次|这次)?(?:{'|'.join(map(re.escape, SUMMIT_ALIASES))})")
+        out = list(clusters)
+        for c in clusters:
+            named = [m for m in c.mentions if not pattern.match(m.name)]
+            if named:
+                continue
+            others = [o for o in out if o is not c and o.type == c.type]
+            if len(others) == 1:
+                others[0].mentions.extend(c.mentions)
+                out.remove(c)
+        return out
 
     @staticmethod
     def _attach_bare(clusters: list[DocCluster], bare: list[DocMention]) -> None:

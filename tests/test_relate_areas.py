@@ -63,3 +63,12 @@ def test_areas_without_summit_are_only_mentioned(run):
     assert r.of_class("CooperationArea") == {"area:经贸", "area:人文"}
     assert not [f for f in r.facts if f.predicate == "cooperationArea"]
     assert r.objects("article:test", "mentions") >= {"area:经贸", "area:人文"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("成员国元首见证签署《上海合作组织成员国政府间农业合作协定》。", {"农业"}),
+    ("会议批准《金砖国家能源合作路线图》和《金砖国家贸易投资合作纲要》。", {"能源", "投资"}),
+    ("会议发表《联合声明》。", set()),
+], ids=["agriculture-agreement", "two-titles", "no-field-in-title"])
+def test_areas_from_document_titles(run, text, expected):
+    assert run(text).labels("area") == expected

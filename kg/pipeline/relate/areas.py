@@ -41,14 +41,28 @@ class AreaRule:
             for label, start, end in items:
                 if not 1 <= len(label) <= 12:
                     continue
-                ref = Ref("area", iris.slug(label))
-                doc.entity(ref, label, "CooperationArea")
-                doc.add(ref, "type", Ref("class", "CooperationArea"), start, end, self.name)
-                doc.add(ref, "label", Value(label, lang="zh-Hans"), start, end, self.name)
-                doc.add(Ref("article", doc.article.id), "mentions", ref, start, end, self.name)
-                if isinstance(summit, Ref):
-                    doc.add(summit, "cooperationArea", ref, start, end, self.name)
+                self._area(doc, summit, label, start, end, self.name)
+        self._titled(doc, summit)
         return doc
+
+    def _titled(self, doc: Doc, summit: object) -> None:
+        """A document named after a field of cooperation (《…政府间科技合作协定》) names that field."""
+        text = doc.article.text
+        if not self.known:
+            return
+        known = re.compile("(" + "|".join(map(re.escape, self.known)) + ")合作")
+        for title in re.finditer(r"《[^》]+》", text):
+            for hit in known.finditer(text, title.start(), title.end()):
+                self._area(doc, summit, hit.group(1), hit.start(1), hit.end(1), "area-document-title")
+
+    def _area(self, doc: Doc, summit: object, label: str, start: int, end: int, rule: str) -> None:
+        ref = Ref("area", iris.slug(label))
+        doc.entity(ref, label, "CooperationArea")
+        doc.add(ref, "type", Ref("class", "CooperationArea"), start, end, rule)
+        doc.add(ref, "label", Value(label, lang="zh-Hans"), start, end, rule)
+        doc.add(Ref("article", doc.article.id), "mentions", ref, start, end, rule)
+        if isinstance(summit, Ref):
+            doc.add(summit, "cooperationArea", ref, start, end, rule)
 
     @staticmethod
     def _later_item(chunk: str, start: int, last: bool) -> list[tuple[str, int, int]]:

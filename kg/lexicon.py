@@ -74,6 +74,7 @@ class Lexicon:
     series: set[Ref] = field(default_factory=set)
     memberships: list[Membership] = field(default_factory=list)
     city_state: dict[Ref, Ref] = field(default_factory=dict)  # city -> the state it lies in
+    summit_city: dict[Ref, Ref] = field(default_factory=dict)  # reference summit -> its city
 
     @classmethod
     def load(cls, resources: Resources, reference: Graph) -> "Lexicon":
@@ -157,6 +158,9 @@ class Lexicon:
                 self.summits.setdefault(ref, None)  # type: ignore[arg-type]
             if graph.value(subject, SKG.format) is not None:
                 self.summit_formats.add(ref)
+            city = iris.split_entity(str(graph.value(subject, SKG.city) or ""))
+            if city is not None:
+                self.summit_city[ref] = Ref(*city)
         for subject in sorted(graph.subjects(RDF.type, SKG.SummitSeries)):
             parts = iris.split_entity(str(subject))
             if parts:

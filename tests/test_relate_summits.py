@@ -210,7 +210,7 @@ def test_summits_qingdao_facts_as_tuples(facts, run):
 
 @pytest.mark.parametrize("sentence,refers", [
     ("土耳其总统埃尔多安出席会议。", ["会议"]),
-    ("土耳其总统埃尔多安作为主席国客人出席阿斯塔纳峰会。", ["峰会"]),
+    ("土耳其总统埃尔多安作为主席国客人出席阿斯塔纳峰会。", ["阿斯塔纳峰会"]),
     ("会议通过了宣言。", ["会议"]),
     ("此前一天，土耳其总统埃尔多安出席了上合组织工商论坛会议。", []),
     ("会前，习近平同普京举行双边会晤。", []),
@@ -233,3 +233,21 @@ def test_summits_preview_with_relative_days(run):
     assert r.evidence(summit, "endDate") == "今明两天"
     assert r.objects(summit, "city") == {"city:青岛"}
     assert r.objects(summit, "hostState") == {"state:CN"}
+
+
+@pytest.mark.parametrize("text, meta, expected", [
+    ("上合组织青岛峰会10日举行。国家主席习近平主持会议。", {"published": "2018-06-10"}, "summit:sco/heads-of-state/18"),
+    ("上合组织比什凯克峰会在吉尔吉斯斯坦举行。", {"published": "2019-06-15"}, "summit:sco/heads-of-state/19"),
+    ("上合组织比什凯克峰会在吉尔吉斯斯坦举行。", {"published": "2013-09-14"}, "summit:sco/heads-of-state/13"),
+], ids=["qingdao", "bishkek-2019", "bishkek-2013"])
+def test_summits_named_by_city_through_the_reference_series(run, text, meta, expected):
+    r = run(text, meta)
+    assert r.objects("article:test", "about") == {expected}
+    assert any(v.endswith("峰会") for v in r.objects(expected, "alias"))
+
+
+def test_summits_city_name_of_the_reports_own_summit_is_an_alias(run):
+    text = ("二十国集团领导人第十一次峰会4日在杭州开幕。这次杭州峰会是发展中国家参与度最高的一次。")
+    r = run(text, {"published": "2016-09-04"})
+    assert r.objects("article:test", "about") == {"summit:g20/leaders/11"}
+    assert r.objects("article:test", "mentions") & {"summit:g20/leaders/11"} == set()

@@ -50,6 +50,10 @@ class SummitRule:
             rf"|(?P<first>首届|首次|第(?P<ord2>{NUM})届)(?P<org2>{edition_alt})(?P<council2>{council_alt})?(?P<unit2>峰会|会议|会晤)"
         )
         self.council_of = {c.pattern: c.council for c in lexicon.councils}
+        cities = sorted({n for n, refs in lexicon.names.items() if any(r.kind == "city" for r in refs)},
+                        key=lambda n: (-len(n), n))
+        self.city_summit = re.compile(
+            rf"(?P<org>{org_alt})?(?P<city>{'|'.join(map(re.escape, cities))})峰会") if cities else re.compile("(?!)")
         self.words = lexicon.summit_words
         self.alias_re = re.compile("|".join(map(re.escape, SUMMIT_ALIASES)))
 
@@ -62,7 +66,11 @@ class SummitRule:
             summits.append((ref, mention))
             doc.mentions.append(mention)
         if not summits:
-            return doc
+            found = self._city_summits(doc, None)
+            if not found:
+                return doc
+            summits = found[:1]
+            doc.mentions.append(summits[0][1])
         main, first = summits[0]
         doc.context["summit"] = main
         article = Ref("article", doc.article.id)
@@ -73,8 +81,51 @@ class SummitRule:
         self._format(doc, main)
         self._chair(doc, main)
         self._city(doc, main)
+        for ref, mention in self._city_summits(doc, main):
+            if mention.start == first.start:
+                continue
+            doc.mentions[:] = [m for m in doc.mentions if not (m.rule == "summit-alias"
+                                                               and mention.start <= m.start < mention.end)]
+            doc.mentions.append(mention)
+            if ref != main:
+                doc.add(article, "mentions", ref, mention.start, mention.end, "summit-city-name")
         doc.mentions.sort(key=lambda m: (m.start, -m.end))
         return doc
+
+    def _city_summits(self, doc: Doc, main: Ref | None) -> list[tuple[Ref, Mention]]:
+        """Summits named by their city (青岛峰会, 上合组织杜尚别峰会): the report's own summit when
+        it met in that city, else the summit of the reference series held there (nearest in time
+        to the report). The name becomes an altLabel of that summit."""
+        lex = self.lexicon
+        text = doc.article.text
+        taken = [(m.start, m.end) for m in doc.mentions if m.kind == "summit" and m.rule == self.name]
+        main_city = next((f.object for f in doc.facts if f.subject == main and f.predicate == "city"), None)
+        if main is not None and main_city is None:
+            main_city = lex.summit_city.get(main)
+        main_org = next((f.object for f in doc.facts if f.subject == main and f.predicate == "organizer"), None)
+        anchor = doc.article.published
+        out: list[tuple[Ref, Mention]] = []
+        for hit in self.city_summit.finditer(text):
+            if any(s <= hit.start() < e for s, e in taken):
+                continue
+            city = Ref("city", hit.group("city"))
+            org = next((r for r in lex.names.get(hit.group("org") or "", []) if r.kind == "org"), None) or main_org
+            if main is not None and city == main_city and (org is None or org == main_org):
+                ref = main
+            else:
+                candidates = [s for s, c in lex.summit_city.items() if c == city
+                              and (not isinstance(org, Ref) or s.key.startswith(f"{org.key}/"))]
+                if len(candidates) > 1 and anchor is not None:
+                    dated = [s for s in candidates if lex.summits.get(s)]
+                    candidates = [min(dated, key=lambda s: abs((lex.summits[s] - anchor).days))] if dated else []
+                if len(candidates) != 1:
+                    continue
+                ref = candidates[0]
+            mention = Mention("summit", hit.start(), hit.end(), hit.group(), ref, rule="summit-city-name")
+            if ref in lex.labels and hit.group() != lex.labels[ref]:
+                doc.add(ref, "alias", Value(hit.group(), lang="zh-Hans"), hit.start(), hit.end(), "summit-city-name")
+            out.append((ref, mention))
+        return out
 
     # -- names ---------------------------------------------------------------------------
     def _summit(self, doc: Doc, found: re.Match[str]) -> tuple[Ref, str]:

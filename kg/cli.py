@@ -35,6 +35,14 @@ bundled queries: summits, documents, initiatives, speeches, persons, organizatio
 attendees, members, areas, evidence (see the README for their columns).
 All named graphs of the file are queried together as the default graph."""
 
+EPILOG_EVAL = """examples:
+  kg eval my-articles --gold my-gold                  # writes eval.json in the current folder
+  kg eval my-articles --gold my-gold --json out/scores.json -q
+
+Only articles with a gold file are built. The gold format is described in the README
+("Evaluating on your own annotations"). Exit 0 when every article was scored, 1 when an article
+failed to build, 2 for bad input (a missing folder, no gold files, a gold file that is not JSON)."""
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -73,6 +81,19 @@ def _parser() -> argparse.ArgumentParser:
                            description="Print how many instances each class has and how many triples use "
                                        "each property.")
     stats.add_argument("graph", metavar="GRAPH")
+
+    evaluate = sub.add_parser("eval", help="score the graphs of annotated articles against gold files",
+                              description="Build every article of ARTICLES_DIR that has a gold annotation "
+                                          "GOLD_DIR/<id>.json (schema summit-gold/1), run the bundled queries "
+                                          "on its graph and score them per category: precision, recall and F1 "
+                                          "(tp/fp/fn), attribute accuracy, and the micro average.",
+                              epilog=EPILOG_EVAL, formatter_class=argparse.RawDescriptionHelpFormatter)
+    evaluate.add_argument("articles", metavar="ARTICLES_DIR", help="folder of articles <id>.txt "
+                                                                   "(with optional <id>.meta.json)")
+    evaluate.add_argument("--gold", required=True, metavar="GOLD_DIR", help="folder of gold files <id>.json")
+    evaluate.add_argument("--json", default="eval.json", metavar="OUT.json",
+                          help="where to write the scores as JSON (default: eval.json)")
+    evaluate.add_argument("-q", "--quiet", action="store_true", help="print only the totals, not each article")
     return parser
 
 
@@ -83,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return {"build": _build, "query": _query, "validate": _validate, "stats": _stats}[args.command](args)
+        return {"build": _build, "query": _query, "validate": _validate, "stats": _stats,
+                "eval": _eval}[args.command](args)
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -184,6 +206,20 @@ def _stats(args: argparse.Namespace) -> int:
 
     sys.stdout.write(stats_text(store))
     return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from kg.eval import evaluate_dirs
+
+    report, orphans = evaluate_dirs(args.articles, args.gold)
+    for gold in orphans:
+        print(f"kg: warning: {gold}: no article {gold.stem}.txt in {args.articles}; not scored", file=sys.stderr)
+    sys.stdout.write(report.table(per_article=not args.quiet))
+    sys.stdout.flush()
+    _write_atomic(Path(args.json), report.json_text().encode("utf-8"))
+    if not args.quiet:
+        print(f"kg: scores written to {args.json}", file=sys.stderr)
+    return 1 if any(a.errors and not a.categories for a in report.articles) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

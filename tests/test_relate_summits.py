@@ -251,3 +251,32 @@ def test_summits_city_name_of_the_reports_own_summit_is_an_alias(run):
     r = run(text, {"published": "2016-09-04"})
     assert r.objects("article:test", "about") == {"summit:g20/leaders/11"}
     assert r.objects("article:test", "mentions") & {"summit:g20/leaders/11"} == set()
+
+
+def test_summits_next_meeting_is_its_own_node(run):
+    text = ("上海合作组织成员国元首理事会第二十四次会议4日在阿斯塔纳举行。会议决定，中国将接任下一任轮值主席国。"
+            "下次会议将于2025年在天津举行。")
+    r = run(text, {"published": "2024-07-05"})
+    main, nxt = "summit:sco/heads-of-state/24", "summit:sco/heads-of-state/25"
+    assert r.objects("article:test", "about") == {main}
+    assert nxt in r.objects("article:test", "mentions")
+    assert r.objects(nxt, "chairState") == {"state:CN"}
+    assert r.objects(nxt, "city") == {"city:天津"}
+    assert r.objects(nxt, "inSeries") == {"series:sco/heads-of-state"}
+    assert "state:CN" not in r.objects(main, "chairState")
+
+
+@pytest.mark.parametrize("text, meta, expected", [
+    ("上合组织峰会4日在阿斯塔纳举行。", {"published": "2024-07-05"}, "summit:sco/heads-of-state/24"),
+    ("亚信峰会13日在阿斯塔纳举行。", {"published": "2022-10-14"}, "summit:cica/heads-of-state/2022"),
+], ids=["sco-known-year", "cica-unknown-ordinal"])
+def test_summits_named_without_ordinal(run, text, meta, expected):
+    r = run(text, meta)
+    assert r.objects("article:test", "about") == {expected}
+
+
+def test_summits_plain_name_of_the_reports_own_summit_is_an_alias(run):
+    text = "上海合作组织成员国元首理事会第十三次会议13日在比什凯克举行。本次上海合作组织峰会的主题是深化合作。"
+    r = run(text, {"published": "2013-09-13"})
+    assert r.objects("article:test", "about") == {"summit:sco/heads-of-state/13"}
+    assert "上海合作组织峰会" in r.objects("summit:sco/heads-of-state/13", "alias")

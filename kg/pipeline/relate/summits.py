@@ -20,6 +20,10 @@ _BEFORE_BARE = ("出席", "参加", "列席", "主持", "举行", "召开", "结
                 "召开了", "在", "于", "次", "届", "本", "此", "该", "这", "上述", "整个", "了")
 
 
+#: Words before a meeting's name that make it another meeting of the series.
+_OTHER_MEETING = ("上", "下", "前", "历", "每", "首", "本届以前", "上一", "下一", "往届", "历届")
+
+
 class SummitRule:
     """Recognise the summits a report names and the attributes it states for the main one.
 
@@ -50,6 +54,10 @@ class SummitRule:
             rf"|(?P<first>首届|首次|第(?P<ord2>{NUM})届)(?P<org2>{edition_alt})(?P<council2>{council_alt})?(?P<unit2>峰会|会议|会晤)"
         )
         self.council_of = {c.pattern: c.council for c in lexicon.councils}
+        self.next_meeting = re.compile(
+            r"下[一]?[次届](?:会议|峰会|会晤)?将于(?:(?P<year>\d{4})年)?(?:\d{1,2}月)?(?:[^，。；]{0,6}?)在[^，。；]{1,12}?举行")
+        self.next_chair = re.compile(r"(?:将)?(?:接任|担任)(?:下一?[任届]|新一?[任届])?(?:的)?轮值主席国")
+        self.plain_name = re.compile(rf"(?P<org>{edition_alt})(?P<council>{council_alt})?(?P<unit>峰会|会议|会晤)")
         cities = sorted({n for n, refs in lexicon.names.items() if any(r.kind == "city" for r in refs)},
                         key=lambda n: (-len(n), n))
         self.city_summit = re.compile(
@@ -66,7 +74,7 @@ class SummitRule:
             summits.append((ref, mention))
             doc.mentions.append(mention)
         if not summits:
-            found = self._city_summits(doc, None)
+            found = self._city_summits(doc, None) or self._plain_summits(doc, None)
             if not found:
                 return doc
             summits = found[:1]
@@ -81,8 +89,10 @@ class SummitRule:
         self._format(doc, main)
         self._chair(doc, main)
         self._city(doc, main)
-        for ref, mention in self._city_summits(doc, main):
-            if mention.start == first.start:
+        self._next(doc, main)
+        for ref, mention in self._city_summits(doc, main) + self._plain_summits(doc, main):
+            if mention.start == first.start or any(m.start == mention.start and m.kind == "summit"
+                                                   and m.rule != "summit-alias" for m in doc.mentions):
                 continue
             doc.mentions[:] = [m for m in doc.mentions if not (m.rule == "summit-alias"
                                                                and mention.start <= m.start < mention.end)]
@@ -124,6 +134,98 @@ class SummitRule:
             mention = Mention("summit", hit.start(), hit.end(), hit.group(), ref, rule="summit-city-name")
             if ref in lex.labels and hit.group() != lex.labels[ref]:
                 doc.add(ref, "alias", Value(hit.group(), lang="zh-Hans"), hit.start(), hit.end(), "summit-city-name")
+            out.append((ref, mention))
+        return out
+
+    def _next(self, doc: Doc, main: Ref) -> None:
+        """The next meeting of the series as its own node: 下次会议将于2025年在天津举行,
+        哈萨克斯坦将接任下一任轮值主席国 — with its ordinal, city, year and chair as stated."""
+        text = doc.article.text
+        parts = main.key.rsplit("/", 1)
+        if len(parts) != 2 or not parts[1].isdigit():
+            return
+        nxt = Ref("summit", f"{parts[0]}/{int(parts[1]) + 1}")
+        org = next((f.object for f in doc.facts if f.subject == main and f.predicate == "organizer"), None)
+        series = next((f.object for f in doc.facts if f.subject == main and f.predicate == "inSeries"), None)
+        found = False
+        for hit in self.next_meeting.finditer(text):
+            found = True
+            city = next((m for m in doc.mentions if m.kind == "city" and hit.start() <= m.start < hit.end()), None)
+            if city is not None and city.ref is not None:
+                doc.add(nxt, "city", city.ref, city.start, city.end, "summit-next-meeting")
+            self._next_node(doc, nxt, org, series, hit.start(), hit.end())
+        for hit in self.next_chair.finditer(text):
+            state = next((m for m in doc.mentions if m.kind == "state" and m.end == hit.start()), None)
+            if state is None or state.ref is None:
+                continue
+            found = True
+            doc.add(nxt, "chairState", state.ref, state.start, hit.end(), "summit-next-chair")
+            self._next_node(doc, nxt, org, series, state.start, hit.end())
+        del found
+
+    def _next_node(self, doc: Doc, nxt: Ref, org: object, series: object, start: int, end: int) -> None:
+        if nxt in doc.context.setdefault("summits_seen", set()):  # type: ignore[operator]
+            return
+        doc.context["summits_seen"].add(nxt)  # type: ignore[union-attr]
+        rule = "summit-next-meeting"
+        doc.add(Ref("article", doc.article.id), "mentions", nxt, start, end, rule)
+        doc.add(nxt, "type", Ref("class", "Summit"), start, end, rule)
+        ordinal = nxt.key.rsplit("/", 1)[1]
+        doc.add(nxt, "ordinal", Value(ordinal, "positiveInteger"), start, end, rule)
+        if isinstance(org, Ref):
+            doc.add(nxt, "organizer", org, start, end, rule)
+        if isinstance(series, Ref):
+            doc.add(nxt, "inSeries", series, start, end, rule)
+        if nxt not in self.lexicon.labels:
+            series_label = self.lexicon.labels.get(series) if isinstance(series, Ref) else None
+            label = f"{series_label or ''}第{ordinal}次会议" if series_label else f"下一次会议（{nxt.key}）"
+            doc.add(nxt, "label", Value(label, lang="zh-Hans"), start, end, rule)
+
+    def _plain_summits(self, doc: Doc, main: Ref | None) -> list[tuple[Ref, Mention]]:
+        """Summits named without an ordinal (上合组织峰会, 亚信峰会, 金砖国家领导人会晤): the report's
+        own summit when it is of the same organization and council, else the one the reference
+        series held in the report's year, else a summit keyed by organization, council and year."""
+        lex = self.lexicon
+        text = doc.article.text
+        taken = [(m.start, m.end) for m in doc.mentions if m.kind == "summit" and m.rule != "summit-alias"]
+        titles = [t.span() for t in re.finditer(r"《[^》]*》", text)]
+        anchor = self._anchor(doc, main) if main is None else None
+        main_org = next((f.object for f in doc.facts if f.subject == main and f.predicate == "organizer"), None)
+        main_series = next((f.object for f in doc.facts if f.subject == main and f.predicate == "inSeries"), None)
+        out: list[tuple[Ref, Mention]] = []
+        for hit in self.plain_name.finditer(text):
+            if any(s <= hit.start() < e for s, e in taken + titles):
+                continue
+            if text[max(0, hit.start() - 2):hit.start()].endswith(_OTHER_MEETING):
+                continue  # 上一次/下届/历届 … : another meeting of the series
+            if hit.group("council") is None and hit.group("unit") != "峰会":
+                continue  # 上合组织会议 names no particular meeting
+            org_name = self.stems.get(hit.group("org"), hit.group("org"))
+            org = next(r for r in lex.names[org_name] if r.kind == "org")
+            council = self.council_of.get(hit.group("council") or "", "heads-of-state")
+            if org.key == "brics" and not hit.group("council"):
+                council = "leaders"
+            series_key = f"{org.key}/{council}"
+            if main is not None:
+                if org != main_org or (isinstance(main_series, Ref) and main_series.key != series_key):
+                    continue
+                ref = main
+            else:
+                if anchor is None:
+                    continue
+                held = [r for r, d in lex.summits.items() if r.key.startswith(series_key + "/") and d
+                        and abs((d - anchor).days) <= 200]
+                ref = (min(held, key=lambda r: abs((lex.summits[r] - anchor).days)) if held
+                       else Ref("summit", f"{series_key}/{anchor.year}"))
+                if ref not in lex.summits and ref not in doc.context.setdefault("summits_seen", set()):
+                    doc.context["summits_seen"].add(ref)  # type: ignore[union-attr]
+                    doc.entity(ref, hit.group(), "Summit")
+                    doc.add(ref, "type", Ref("class", "Summit"), *hit.span(), "summit-plain-name")
+                    doc.add(ref, "label", Value(hit.group(), lang="zh-Hans"), *hit.span(), "summit-plain-name")
+                    doc.add(ref, "organizer", org, *hit.span(), "summit-plain-name")
+            mention = Mention("summit", hit.start(), hit.end(), hit.group(), ref, rule="summit-plain-name")
+            if ref in lex.labels and hit.group() != lex.labels[ref]:
+                doc.add(ref, "alias", Value(hit.group(), lang="zh-Hans"), *hit.span(), "summit-plain-name")
             out.append((ref, mention))
         return out
 

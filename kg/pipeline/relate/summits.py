@@ -74,10 +74,11 @@ class SummitRule:
             summits.append((ref, mention))
             doc.mentions.append(mention)
         if not summits:
-            found = self._city_summits(doc, None) or self._plain_summits(doc, None)
+            found = sorted(self._city_summits(doc, None) + self._plain_summits(doc, None),
+                           key=lambda f: f[1].start)
             if not found:
                 return doc
-            summits = found[:1]
+            summits = found[:1]  # the first meeting the report names
             doc.mentions.append(summits[0][1])
         main, first = summits[0]
         doc.context["summit"] = main

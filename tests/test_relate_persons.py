@@ -137,3 +137,15 @@ def test_persons_title_after_title_holds_the_name(run):
     r = run("俄罗斯总统新闻秘书佩斯科夫表示，峰会取得成功。")
     assert {s.split(":", 1)[1] for s in r.of_class("Person")} == {"佩斯科夫"}
     assert {r.find(p, "roleName")[0].object.value for p in _holds(r, "佩斯科夫")} == {"新闻秘书"}
+
+
+@pytest.mark.parametrize("text, person, title, holder", [
+    ("外交部长王毅出席会议。", "王毅", "外交部长", "state:CN"),
+    ("吉尔吉斯斯坦内阁主席扎帕罗夫主持会议。", "扎帕罗夫", "内阁主席", "state:KG"),
+    ("哈萨克斯坦副总理兼外长努尔特列乌主持会议。", "努尔特列乌", "副总理兼外长", "state:KZ"),
+], ids=["unqualified-foreign-minister", "cabinet-chairman", "combined-title"])
+def test_persons_titles_and_their_states(run, text, person, title, holder):
+    r = run(text)
+    (post,) = _holds(r, person)
+    assert r.objects(post, "roleName") == {title}
+    assert r.objects(post, "postIn") == {holder}

@@ -280,3 +280,10 @@ def test_summits_plain_name_of_the_reports_own_summit_is_an_alias(run):
     r = run(text, {"published": "2013-09-13"})
     assert r.objects("article:test", "about") == {"summit:sco/heads-of-state/13"}
     assert "上海合作组织峰会" in r.objects("summit:sco/heads-of-state/13", "alias")
+
+
+def test_summits_foreign_ministers_council_before_a_named_summit(run):
+    text = "上海合作组织成员国外长理事会会议21日在阿斯塔纳举行。各方为阿斯塔纳峰会做好政治准备。"
+    r = run(text, {"published": "2024-05-22"})
+    assert r.objects("article:test", "about") == {"summit:sco/foreign-ministers/2024"}
+    assert r.objects("summit:sco/foreign-ministers/2024", "startDate") == {"2024-05-21"}

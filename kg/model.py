@@ -12,7 +12,14 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Article:
-    """One report: its normalised text and what its sidecar ``.meta.json`` says."""
+    """One report: its normalised text and what its sidecar ``.meta.json`` says.
+
+    ``text`` is what every stage reads and every offset counts in: always simplified script.
+    A report written in traditional script (``language`` ``zh-Hant``) is converted position for
+    position, and ``original_text`` keeps it as written (normalised the same way). The two have
+    the same length, so an offset into one is the same offset into the other; ``original_text``
+    is ``None`` when no script conversion took place.
+    """
 
     id: str
     text: str
@@ -22,7 +29,22 @@ class Article:
     published: dt.date | None = None
     url: str | None = None
     language: str = "zh-Hans"
-    original_text: str | None = None  # the text as read, when normalisation changed it
+    original_text: str | None = None  # the text in its own (traditional) script, same offsets
+
+    def __post_init__(self) -> None:
+        if self.original_text is not None and len(self.original_text) != len(self.text):
+            raise ValueError(f"article {self.id}: original_text and text differ in length "
+                             f"({len(self.original_text)} != {len(self.text)}); offsets must be valid in both")
+
+    @property
+    def own_text(self) -> str:
+        """The text in the article's own script: ``original_text`` if converted, else ``text``."""
+        return self.text if self.original_text is None else self.original_text
+
+    @property
+    def converted(self) -> bool:
+        """Whether ``text`` is a script conversion of ``original_text``."""
+        return self.original_text is not None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,11 @@
 """Turn facts into RDF quads: one named graph per article for stated facts, one for facts
 inferred with background knowledge, each fact with an evidence node (its sentence, offsets
-and rule). Quads are produced sorted, so every serialisation is deterministic."""
+and rule). Quads are produced sorted, so every serialisation is deterministic.
+
+A traditional-script article (``Article.converted``) was read in simplified script; its text,
+sentences and evidence anchors are written as the article has them (``zh-Hant``, the same
+offsets). Names read in it are given twice: the simplified value the rules produced
+(``zh-Hans``) and the words as written (``zh-Hant``), see :func:`script_names`."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +16,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from kg import __version__, iris
-from kg.model import Doc, Fact, Ref, Value
+from kg.model import Doc, Evidence, Fact, Ref, Value
 from kg.ns import SKG
 
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
@@ -38,6 +43,9 @@ PREDICATES: dict[str, URIRef] = {
         "adoptedAt", "mentionedAt", "proposedBy", "proposedAt", "speaker", "deliveredAt", "cooperationArea",
         "datelinePlace")},
 }
+#: Predicates of names: in a traditional-script article each is also given as written (zh-Hant).
+NAME_PREDICATES = frozenset({"label", "alias", "title", "roleName"})
+HANS, HANT = "zh-Hans", "zh-Hant"
 _MODES = {"video": SDO.OnlineEventAttendanceMode, "in_person": SDO.OfflineEventAttendanceMode,
           "hybrid": SDO.MixedEventAttendanceMode}
 
@@ -82,6 +90,7 @@ class GraphWriter:
             quads.add((s, p, o, graph))
 
         self._article(doc, article, add)
+        own, text_lang = doc.article.own_text, HANT if doc.article.converted else HANS
         sentence_iris = {}
         for sentence in doc.sentences:
             node = URIRef(f"{base}sentence/{sentence.index}")
@@ -90,10 +99,10 @@ class GraphWriter:
             add(node, NIF.referenceContext, article)
             add(node, NIF.beginIndex, Literal(sentence.start, datatype=XSD.nonNegativeInteger))
             add(node, NIF.endIndex, Literal(sentence.end, datatype=XSD.nonNegativeInteger))
-            add(node, NIF.anchorOf, Literal(sentence.text, lang="zh-Hans"))
+            add(node, NIF.anchorOf, Literal(own[sentence.start:sentence.end], lang=text_lang))
             add(node, SKG.sentenceIndex, Literal(sentence.index, datatype=XSD.nonNegativeInteger))
         rules = set()
-        for fact in doc.facts:
+        for fact in [*doc.facts, *script_names(doc)]:
             graph = names.inferred if fact.basis == "inferred" else g
             for s, p, o in self._triples(fact):
                 add(s, p, o, graph)
@@ -101,7 +110,7 @@ class GraphWriter:
                     continue
                 ev = fact.evidence
                 sentence = doc.sentence_at(ev.start)
-                node = URIRef(f"{base}evidence/{_hash(s, p, o, ev.start, ev.end, ev.rule)}")
+                node = URIRef(f"{base}evidence/{_hash(s, p, o, ev.start, ev.end, ev.rule, *_lang_part(o))}")
                 rule = URIRef(iris.entity("rule", ev.rule))
                 rules.add(rule)
                 add(node, RDF.type, SKG.Evidence, graph)
@@ -112,7 +121,7 @@ class GraphWriter:
                 add(node, SKG.article, article, graph)
                 add(node, NIF.beginIndex, Literal(ev.start, datatype=XSD.nonNegativeInteger), graph)
                 add(node, NIF.endIndex, Literal(ev.end, datatype=XSD.nonNegativeInteger), graph)
-                add(node, NIF.anchorOf, Literal(doc.article.text[ev.start:ev.end], lang="zh-Hans"), graph)
+                add(node, NIF.anchorOf, Literal(own[ev.start:ev.end], lang=text_lang), graph)
                 add(node, SKG.rule, rule, graph)
                 add(node, SKG.basis, URIRef(iris.entity("basis", fact.basis)), graph)
         for rule in rules:
@@ -135,8 +144,8 @@ class GraphWriter:
         add(node, RDF.type, SKG.NewsArticle)
         add(node, DCTERMS.identifier, Literal(a.id))
         add(node, DCTERMS.language, Literal(a.language))
-        add(node, NIF.isString, Literal(a.text, lang=a.language))
-        add(node, SKG.sha256, Literal(hashlib.sha256(a.text.encode("utf-8")).hexdigest()))
+        add(node, NIF.isString, Literal(a.own_text, lang=a.language))
+        add(node, SKG.sha256, Literal(hashlib.sha256(a.own_text.encode("utf-8")).hexdigest()))
         add(node, SKG.extractorVersion, Literal(f"summit-kg {__version__}"))
         if a.title:
             add(node, DCTERMS.title, Literal(a.title, lang=a.language))
@@ -155,6 +164,60 @@ class GraphWriter:
         add(names.inferred, RDF.type, PROV.Bundle)
         add(names.inferred, PROV.wasDerivedFrom, node)
         add(names.inferred, PROV.wasDerivedFrom, URIRef(iris.REFERENCE_GRAPH))
+
+
+def script_names(doc: Doc) -> list[Fact]:
+    """The names of a traditional-script article as written: ``zh-Hant`` facts beside the rules'.
+
+    * A name fact (:data:`NAME_PREDICATES`) whose value is the simplified text of its evidence
+      span, or of a part of it, is repeated with that part of the article as written. A value
+      that is not a span of the text (a label composed by a rule) stays ``zh-Hans`` only.
+    * An entity of the reference knowledge gets no label fact (its label is the reference's);
+      where a fact's evidence span is exactly its simplified label, that span as written becomes
+      its ``zh-Hant`` label.
+
+    ``skos:prefLabel`` takes one value per language tag: of several written forms of one
+    label (台/臺), the first in the text is the ``zh-Hant`` prefLabel, the others altLabels.
+    Each fact keeps the evidence (span and rule) of the fact it comes from. Nothing for a
+    simplified-script article.
+    """
+    article = doc.article
+    if not article.converted:
+        return []
+    text, own = article.text, article.own_text
+    found: list[tuple[int, int, Fact]] = []
+    for fact in doc.facts:
+        ev = fact.evidence
+        if ev is None:
+            continue
+        obj = fact.object
+        if fact.predicate in NAME_PREDICATES and isinstance(obj, Value) and obj.lang in (None, HANS) \
+                and obj.datatype is None and obj.value:
+            at = text.find(obj.value, ev.start, ev.end)
+            if at >= 0:
+                written = Value(own[at:at + len(obj.value)], lang=HANT)
+                found.append((at, at + len(obj.value), Fact(fact.subject, fact.predicate, written, ev, fact.basis)))
+        for ref in (fact.subject, obj):
+            entity = doc.entities.get(ref) if isinstance(ref, Ref) else None
+            if entity is not None and entity.known and text[ev.start:ev.end] == entity.label:
+                written = Value(own[ev.start:ev.end], lang=HANT)
+                label = Fact(entity.ref, "label", written, Evidence(ev.start, ev.end, ev.rule))
+                found.append((ev.start, ev.end, label))
+    preferred: dict[Ref, str] = {}
+    out = []
+    for _start, _end, fact in sorted(found, key=lambda item: (item[0], item[1], str(item[2]))):
+        if fact.predicate == "label" and isinstance(fact.object, Value):
+            first = preferred.setdefault(fact.subject, fact.object.value)
+            if fact.object.value != first:
+                fact = Fact(fact.subject, "alias", fact.object, fact.evidence, fact.basis)
+        out.append(fact)
+    return out
+
+
+def _lang_part(o: "URIRef | Literal") -> tuple[str, ...]:
+    """What tells "王毅"@zh-Hant from "王毅"@zh-Hans in an evidence IRI (nothing for zh-Hans, so
+    the IRIs of simplified-script articles are as they were)."""
+    return (o.language,) if isinstance(o, Literal) and o.language and o.language != HANS else ()
 
 
 def _hash(*parts: object) -> str:

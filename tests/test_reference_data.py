@@ -153,6 +153,90 @@ def test_sco_statuses_on_2020_11_10(combined, reference, status, expected):
     assert set(computed) == expected
 
 
+def states_on(g: Graph, org_key: str, day: str, status: str = "member") -> set[str]:
+    """ISO codes of the states with `status` in org/{org_key} on `day` (start <= day < end)."""
+    query = PREFIXES + """
+    SELECT DISTINCT ?code WHERE {
+      ?m a skg:Membership ;
+         org:organization ?org ;
+         org:role ?role ;
+         org:member ?state ;
+         schema:startDate ?start .
+      ?state skg:iso3166Alpha2 ?code .
+      OPTIONAL { ?m schema:endDate ?end }
+      FILTER (?start <= ?day && (!BOUND(?end) || ?day < ?end))
+    }"""
+    rows = g.query(query, initBindings={
+        "org": URIRef(ID + f"org/{org_key}"),
+        "day": Literal(day, datatype=XSD.date),
+        "role": URIRef(ID + f"status/{status}"),
+    })
+    return {str(row.code) for row in rows}
+
+
+G20_STATES = {"AR", "AU", "BR", "CA", "CN", "DE", "FR", "GB", "ID", "IN", "IT", "JP", "KR", "MX", "RU", "SA",
+              "TR", "US", "ZA"}
+ARAB_LEAGUE = {"DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS", "QA", "SA",
+               "SO", "SD", "SY", "TN", "AE", "YE"}
+CENTRAL_ASIA_FORMAT = {"CN", "KZ", "KG", "TJ", "TM", "UZ"}
+BRICS_2011 = {"BR", "RU", "IN", "CN", "ZA"}
+
+
+@pytest.mark.parametrize(
+    ("org_key", "day", "expected"),
+    [
+        ("g20", "2016-09-04", G20_STATES),
+        ("g20", "1999-09-25", set()),
+        ("g20", "2023-09-09", G20_STATES),  # the African Union joined, but it is not a state
+        ("china-central-asia", "2025-06-17", CENTRAL_ASIA_FORMAT),
+        ("china-central-asia", "2023-05-18", CENTRAL_ASIA_FORMAT),
+        ("china-central-asia", "2020-07-15", set()),
+        ("china-arab-states", "2022-12-09", ARAB_LEAGUE | {"CN"}),
+        ("china-arab-states", "2022-12-08", set()),
+        ("arab-league", "2022-12-09", ARAB_LEAGUE),
+        ("arab-league", "1945-03-22", {"EG", "IQ", "JO", "LB", "SA", "SY"}),
+        ("arab-league", "1945-05-05", {"EG", "IQ", "JO", "LB", "SA", "SY", "YE"}),
+        ("arab-league", "1971-12-31", ARAB_LEAGUE - {"MR", "SO", "PS", "DJ", "KM"}),
+        ("arab-league", "1993-11-19", ARAB_LEAGUE - {"KM"}),
+        ("brics", "2010-04-15", BRICS_2011 - {"ZA"}),
+        ("brics", "2023-08-22", BRICS_2011),
+        ("brics", "2024-10-22", BRICS_2011 | {"EG", "ET", "IR", "AE"}),
+        ("brics", "2025-07-06", BRICS_2011 | {"EG", "ET", "IR", "AE", "ID"}),
+    ],
+    ids=lambda v: v if isinstance(v, str) else f"{len(v)}-states",
+)
+def test_members_on_date(combined, org_key, day, expected):
+    assert states_on(combined, org_key, day) == expected
+
+
+def test_arab_league_has_22_members_in_2022(combined):
+    assert len(states_on(combined, "arab-league", "2022-12-09")) == 22
+
+
+def test_g20_has_19_member_states_in_2016(combined):
+    assert len(states_on(combined, "g20", "2016-09-04")) == 19
+
+
+@pytest.mark.parametrize("org_key", ["g20", "china-central-asia", "china-arab-states", "arab-league", "brics"])
+def test_hand_entered_memberships_are_unverified_and_say_so(combined, org_key):
+    query = PREFIXES + """
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?m ?verified ?note WHERE {
+      ?m a skg:Membership ; org:organization ?org .
+      OPTIONAL { ?m skg:verified ?verified }
+      OPTIONAL { ?m rdfs:comment ?note }
+    }"""
+    rows = list(combined.query(query, initBindings={"org": URIRef(ID + f"org/{org_key}")}))
+    assert rows
+    for row in rows:
+        assert row.verified == Literal("false", datatype=XSD.boolean), row.m
+        assert "hand-entered in memberships.tsv" in str(row.note), row.m
+
+
+def test_no_saudi_arabia_in_brics(combined):
+    assert "SA" not in states_on(combined, "brics", "2025-07-06")
+
+
 def test_member_and_observer_state_classes(combined):
     skg = "https://w3id.org/summit-kg/ontology#"
     members = {str(s) for s in combined.subjects(None, URIRef(skg + "MemberState"))}

@@ -5,7 +5,8 @@ Inputs (all under data/reference/sources/):
   reference.json     researched facts with sources ('verified' as defined in its 'meta' block)
   states.tsv         all states (UN members + a few others); reference.json wins where it has the state
   organizations.tsv  organizations reference.json does not hold
-  memberships.tsv    memberships reference.json does not hold (BRICS)
+  memberships.tsv    memberships reference.json does not hold (BRICS, G20, China-Central Asia,
+                     China-Arab States Summit, Arab League); members are states only
   series.tsv         summit series and the label templates of their meetings
   summits.tsv        summits reference.json does not hold (BRICS, China-Central Asia)
   initiatives.tsv    initiatives / concepts reference.json does not hold

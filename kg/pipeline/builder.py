@@ -9,7 +9,7 @@ from kg.errors import KGError
 from kg.lexicon import Lexicon
 from kg.model import Doc, Ref
 from kg.pipeline.graph import GraphWriter, Quad
-from kg.pipeline.normalise import normalise
+from kg.pipeline.normalise import normalise, to_simplified
 from kg.pipeline.read import RawArticle, discover, read_article
 from kg.pipeline.recognise import Recogniser
 from kg.pipeline.relate.areas import AreaRule
@@ -68,7 +68,8 @@ class Pipeline:
         article = normalise(raw)
         doc = Doc(article, sentences=split_sentences(article.text))
         if article.source:
-            source = next((m for m in self.recogniser.match(article.source) if m.kind == "org"), None)
+            source_name = to_simplified(article.source) if article.original_text is not None else article.source
+            source = next((m for m in self.recogniser.match(source_name) if m.kind == "org"), None)
             doc.context["source_org"] = source.ref if source else None
         for stage in self.stages:
             doc = stage(doc)

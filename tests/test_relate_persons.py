@@ -149,3 +149,9 @@ def test_persons_titles_and_their_states(run, text, person, title, holder):
     (post,) = _holds(r, person)
     assert r.objects(post, "roleName") == {title}
     assert r.objects(post, "postIn") == {holder}
+
+
+def test_persons_photo_credit(run):
+    r = run("7月4日，国家主席习近平出席会议。新华社记者黄敬文摄")
+    assert "person:黄敬文" in r.of_class("Person")
+    assert r.objects("person:黄敬文", "label") == {"黄敬文"}

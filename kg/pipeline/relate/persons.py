@@ -98,6 +98,8 @@ class PersonRule:
             ):
                 end = i
                 break
+        if end - start > 2 and text[end - 1] == "摄" and (end == len(text) or not _NAME_CHAR.match(text[end])):
+            end -= 1  # a photo credit: 新华社记者王晔摄
         length = end - start
         name = text[start:end]
         if length < 2 or name in self.lexicon.blockers or name.startswith(self.lexicon.name_starts_not):

@@ -19,11 +19,18 @@ EPILOG_BUILD = """examples:
   kg build data/articles/sco2020_video_summit.txt -o out/sco2020.ttl
   kg build data/articles -o out/corpus.trig        # a folder: every *.txt in it
   kg build report.txt --encoding gb18030 > report.ttl
+  kg build data/articles more/ -o out/corpus.trig --update   # re-extract changed articles only
 
 Each NAME.txt may have a sidecar NAME.meta.json (id, title, source, published YYYY-MM-DD, url).
 Output format follows the extension of -o: .ttl Turtle, .trig TriG, .nq N-Quads, .nt N-Triples,
 .jsonld JSON-LD. TriG, N-Quads and JSON-LD keep the named graphs (one per article, one for
-inferred facts, one for background knowledge); Turtle and N-Triples hold their union."""
+inferred facts, one for background knowledge); Turtle and N-Triples hold their union.
+
+Every article needs its own id (meta "id", else the file name): two inputs with the same id are an
+error. An article that fails is reported by name and left out; the others are built (exit 1).
+--update reads OUT (.trig, .nq or .jsonld), keeps the graphs of every article whose text, meta
+and extractor are unchanged, re-extracts the others, drops the graphs of articles that are not
+among the inputs, and writes what a full build would write. A missing OUT means a full build."""
 
 EPILOG_QUERY = """examples:
   kg query out/sco2020.ttl summits
@@ -62,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--encoding", metavar="ENC", help="encoding of the articles when not UTF-8 "
                                                          "(e.g. gb18030, big5); default: UTF-8, or a legacy "
                                                          "Chinese encoding when detection is certain")
+    build.add_argument("--update", action="store_true", help="update OUT: re-extract only the articles whose text, "
+                                                             "meta or extractor changed, keep the graphs of the "
+                                                             "others (needs -o with .trig, .nq or .jsonld)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on standard error")
 
     query = sub.add_parser("query", help="run a SPARQL query on a graph file",
@@ -123,45 +133,58 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from kg.pipeline.builder import Pipeline
-    from kg.reference import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from kg.corpus import ArticleOutcome, Previous, build_corpus, check_update_target, read_previous
+    from kg.pipeline.read import discover
     from kg.serialize import format_for, serialize
 
+    if args.update:
+        check_update_target(args.output)
     fmt, named = format_for(args.output) if args.output else ("turtle", False)
     if args.output and Path(args.output).is_dir():
         raise InputError(f"{args.output}: is a directory")
-    from kg.pipeline.read import discover
-
     paths = discover(args.articles)  # fail early on missing files, before loading anything
-    pipeline = Pipeline()
-    quads = []
-    failed = 0
-    done = 0
-    for result in pipeline.run(paths, encoding=args.encoding):
-        if result.error is not None:
-            failed += 1
-            print(f"kg: error: {result.error}", file=sys.stderr)
-            continue
-        done += 1
-        quads.extend(result.quads)
-        if not args.quiet and len(paths) > 1:
-            print(f"[{done + failed}/{len(paths)}] {result.path.name}: {len(result.quads)} quads", file=sys.stderr)
-    if done == 0:
-        return 2 if failed else 1
-    for name, graph in pipeline.background.graphs():
-        graph_name = ONTOLOGY_GRAPH if name == ONTOLOGY_GRAPH else REFERENCE_GRAPH
-        quads.extend((s, p, o, graph_name) for s, p, o in graph)
-    data = serialize(quads, fmt, named)
+    previous = read_previous(args.output) if args.update else None
+    if args.update and previous is None:
+        if not args.quiet:
+            print(f"kg: {args.output} does not exist yet: full build", file=sys.stderr)
+        previous = Previous()
+
+    def progress(index: int, outcome: ArticleOutcome) -> None:
+        if outcome.error is not None:
+            message = str(outcome.error)
+            named_message = message if str(outcome.path) in message else f"{outcome.path}: {message}"
+            print(f"kg: error: {named_message}", file=sys.stderr)
+        elif not args.quiet and (len(paths) > 1 or args.update):
+            what = {"reused": "reused, ", "built": f"{outcome.reason}, " if outcome.reason else ""}[outcome.status]
+            print(f"[{index}/{len(paths)}] {outcome.path.name}: {what}{outcome.quads} quads", file=sys.stderr)
+
+    result = build_corpus(paths, encoding=args.encoding, previous=previous, progress=progress)
+    failed = result.count("failed")
+    if failed == len(paths):
+        return 2
+    data = serialize(result.quads, fmt, named)
     if args.output:
         _write_atomic(Path(args.output), data)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     if not args.quiet:
-        where = args.output or "standard output"
-        print(f"kg: built {done} article{'s' if done != 1 else ''} → {where} ({len(set(quads))} quads)"
-              + (f"; {failed} failed" if failed else ""), file=sys.stderr)
+        for dropped in result.dropped:
+            print(f"kg: dropped the graphs of article {dropped} (not built from the inputs)", file=sys.stderr)
+        print(_build_summary(result, args.output or "standard output", args.update), file=sys.stderr)
     return 1 if failed else 0
+
+
+def _build_summary(result, where: str, update: bool) -> str:  # type: ignore[no-untyped-def]
+    """``kg: built 3 articles → OUT (N quads)``; an update also counts reused and dropped articles."""
+    built, failed = result.count("built"), result.count("failed")
+    quads = len(set(result.quads))
+    if update:
+        counts = f"{built} extracted, {result.count('reused')} reused, {len(result.dropped)} dropped"
+        line = f"kg: updated {where}: {counts} ({quads} quads)"
+    else:
+        line = f"kg: built {built} article{'s' if built != 1 else ''} → {where} ({quads} quads)"
+    return line + (f"; {failed} failed" if failed else "")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -70,6 +70,7 @@ class SKG(DefinedNamespace):
     deliveredAt: URIRef  # property: The summit the speech was delivered at.
     documentType: URIRef  # property: The document's type.
     effectiveDate: URIRef  # property: When the status took effect, where that differs from the decision date.
+    extractorSha256: URIRef  # property: SHA-256 of the extraction code, lexicons and reference data that built the article's graphs. When the extractor changes, kg build --update rebuilds the article.
     extractorVersion: URIRef  # property: Version of summit-kg that produced the graph.
     format: URIRef  # property: Video or in person; schema:eventAttendanceMode is set as well.
     hostState: URIRef  # property: The host state.
@@ -78,6 +79,7 @@ class SKG(DefinedNamespace):
     iso3166Alpha2: URIRef  # property: Two-letter country code.
     iso3166Alpha3: URIRef  # property: Three-letter country code.
     mentionedAt: URIRef  # property: The document is only mentioned in the report of the summit, not adopted there.
+    metaSha256: URIRef  # property: SHA-256 of the article's metadata (its .meta.json sidecar as JSON with sorted keys; {} without one). With skg:sha256 it tells kg build --update whether the article changed.
     ofState: URIRef  # property: The state a government body belongs to.
     ordinal: URIRef  # property: Ordinal of the meeting in its series (第二十次 → 20).
     organizer: URIRef  # property: The organization or format whose council meets.

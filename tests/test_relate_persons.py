@@ -155,3 +155,10 @@ def test_persons_photo_credit(run):
     r = run("7月4日，国家主席习近平出席会议。新华社记者黄敬文摄")
     assert "person:黄敬文" in r.of_class("Person")
     assert r.objects("person:黄敬文", "label") == {"黄敬文"}
+
+
+def test_persons_name_then_title_takes_the_known_state(run):
+    r = run("国家主席习近平出席会议。习近平主席指出，各方应加强合作。")
+    posts = _holds(r, "习近平")
+    assert {r.objects(p, "roleName").pop() for p in posts} == {"国家主席", "主席"}
+    assert all(r.objects(p, "postIn") == {"state:CN"} for p in posts)

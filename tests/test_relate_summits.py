@@ -287,3 +287,9 @@ def test_summits_foreign_ministers_council_before_a_named_summit(run):
     r = run(text, {"published": "2024-05-22"})
     assert r.objects("article:test", "about") == {"summit:sco/foreign-ministers/2024"}
     assert r.objects("summit:sco/foreign-ministers/2024", "startDate") == {"2024-05-21"}
+
+
+def test_summits_city_after_state_name(run):
+    r = run("上海合作组织成员国元首理事会第二十二次会议16日在乌兹别克斯坦撒马尔罕举行。", {"published": "2022-09-17"})
+    assert r.objects("summit:sco/heads-of-state/22", "city") == {"city:撒马尔罕"}
+    assert r.objects("summit:sco/heads-of-state/22", "hostState") == {"state:UZ"}

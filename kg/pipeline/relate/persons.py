@@ -33,6 +33,10 @@ class PersonRule:
             if before is not None and before.ref is not None:
                 # name + title (习近平主席): the title belongs to the name before it
                 holder, _ = self._holder(doc, post)
+                if holder is None:  # 习近平主席 after 国家主席习近平: the same state
+                    info_map = doc.context.get("post_info", {})
+                    holder = next((info_map[p][1] for p in doc.context.get("person_posts", {}).get(before.ref, [])
+                                   if info_map.get(p, (None, None))[1] is not None), None)
                 self._post(doc, before.ref, post, holder, post.start, post.end)
                 continue
             holder, title_start = self._holder(doc, post)

@@ -408,7 +408,9 @@ class SummitRule:
         text = doc.article.text
         held = self.words["held"]
         for m in (m for m in doc.mentions if m.kind == "city"):
-            if text[max(0, m.start - 1):m.start] == "在" or text[max(0, m.start - 3):m.start].endswith("首都"):
+            state_before = next((x for x in doc.mentions if x.kind == "state" and x.end == m.start), None)
+            lead = text[max(0, (state_before or m).start - 1):(state_before or m).start]
+            if lead == "在" or text[max(0, m.start - 3):m.start].endswith("首都"):  # 在(乌兹别克斯坦)撒马尔罕
                 tail = text[m.end:m.end + 24]
                 if held.search(tail.split("。")[0]):
                     doc.add(main, "city", m.ref, m.start, m.end, "summit-city")  # type: ignore[arg-type]

@@ -116,7 +116,8 @@ def test_cli_query_from_rq_file_and_text(built: dict[str, Path], tmp_path: Path)
 
 
 @pytest.mark.parametrize("command", [["--help"], ["build", "--help"], ["query", "--help"], ["validate", "--help"],
-                                     ["stats", "--help"]], ids=["kg", "build", "query", "validate", "stats"])
+                                     ["stats", "--help"], ["eval", "--help"]],
+                         ids=["kg", "build", "query", "validate", "stats", "eval"])
 def test_cli_help(command: list[str]) -> None:
     proc = kg(*command)
     assert proc.returncode == 0

@@ -124,7 +124,8 @@ def test_attendance_meeting_of_another_name_is_not_the_summit(run):
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    ("白俄罗斯总统卢卡申科、伊朗总统佩泽希齐扬出席。", {"person:卢卡申科", "person:佩泽希齐扬", "state:BY", "state:IR"}),
+    ("白俄罗斯总统卢卡申科、伊朗总统佩泽希齐扬出席。",
+     {"person:卢卡申科", "person:佩泽希齐扬", "state:BY", "state:IR"}),
     ("蒙古国总统呼日勒苏赫、土库曼斯坦总统别尔德穆哈梅多夫都在出席的名单当中。",
      {"person:呼日勒苏赫", "person:别尔德穆哈梅多夫", "state:MN", "state:TM"}),
     ("哈萨克斯坦总统托卡耶夫与会。", {"person:托卡耶夫", "state:KZ"}),

@@ -91,7 +91,8 @@ def test_rows_sorted_by_count_then_name_and_aligned(small_store: ox.Store) -> No
 def test_built_graph_counts(sco2020: dict[str, Path], ext: str) -> None:
     store = load_store(sco2020[ext])
     text = stats_text(store)
-    summits = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/summit-kg/ontology#Summit> }",
+    summits = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) "
+                          "WHERE { ?s a <https://w3id.org/summit-kg/ontology#Summit> }",
                           use_default_graph_as_union=True)
     labels = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE "
                          "{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o } }", use_default_graph_as_union=True)

@@ -101,7 +101,8 @@ def _organizer_not_an_organization(g: Graph) -> str:
 BROKEN: dict[str, tuple[Callable[[Graph], str], str]] = {
     # case: (how to break the graph (returns what the report must name), words of the message)
     "summit-two-zh-preflabels": (_second_zh_label, "exactly one Chinese (zh) skos:prefLabel"),
-    "document-neither-adopted-nor-mentioned": (_document_without_venue, "exactly one of skg:adoptedAt and skg:mentionedAt"),
+    "document-neither-adopted-nor-mentioned": (_document_without_venue,
+                                               "exactly one of skg:adoptedAt and skg:mentionedAt"),
     "document-both-adopted-and-mentioned": (_document_with_both, "exactly one of skg:adoptedAt and skg:mentionedAt"),
     "evidence-begin-after-end": (_evidence_begin_after_end, "is greater than nif:endIndex"),
     "evidence-without-rule": (_evidence_without_rule, "exactly one skg:rule"),

@@ -9,17 +9,23 @@ _OX_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nq": "N_QUADS", ".nt": "N_TR
                ".json": "JSON_LD"}
 
 
+def graph_file(path: str | Path, formats: dict[str, str]) -> tuple[Path, str]:
+    """Check that ``path`` is an existing graph file with one of ``formats``' extensions."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in formats:
+        known = ", ".join(sorted(formats))
+        raise InputError(f"{path}: unknown graph format {suffix or '(none)'!r}; use one of {known}")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+    return path, suffix
+
+
 def load_store(path: str | Path):  # type: ignore[no-untyped-def]
     """A pyoxigraph Store holding the file's quads; one-line InputError when it cannot."""
     import pyoxigraph as ox
 
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in _OX_FORMATS:
-        known = ", ".join(sorted(_OX_FORMATS))
-        raise InputError(f"{path}: unknown graph format {suffix or '(none)'!r}; use one of {known}")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+    path, suffix = graph_file(path, _OX_FORMATS)
     store = ox.Store()
     try:
         with path.open("rb") as handle:

@@ -78,13 +78,9 @@ def load_union(path: str | Path) -> Graph:
     """The union of all graphs of the file, as one rdflib Graph."""
     from rdflib import Dataset
 
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        known = ", ".join(sorted(FORMATS))
-        raise InputError(f"{path}: unknown graph format {suffix or '(none)'!r}; use one of {known}")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+    from kg.store import graph_file
+
+    path, suffix = graph_file(path, FORMATS)
     dataset = Dataset()
     try:
         dataset.parse(path, format=FORMATS[suffix])

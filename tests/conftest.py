@@ -92,3 +92,18 @@ def facts(run):
         return run(text, meta).triples
 
     return _facts
+
+
+@pytest.fixture(scope="session")
+def sco2020(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The development article sco2020 built once, as Turtle (union of graphs) and TriG (named graphs)."""
+    from kg.cli import main
+
+    article = Path(__file__).resolve().parent.parent / "data" / "articles" / "sco2020_video_summit.txt"
+    out = tmp_path_factory.mktemp("sco2020-built")
+    paths = {}
+    for ext in (".ttl", ".trig"):
+        path = out / f"sco2020{ext}"
+        assert main(["build", str(article), "-o", str(path), "-q"]) == 0
+        paths[ext] = path
+    return paths

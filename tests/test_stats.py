@@ -33,17 +33,6 @@ SMALL_TRIG = """
 """
 
 
-@pytest.fixture(scope="session")
-def sco2020(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sco2020 development article built once, as Turtle and TriG."""
-    out = tmp_path_factory.mktemp("stats-built")
-    paths = {}
-    for ext in (".ttl", ".trig"):
-        path = out / f"sco2020{ext}"
-        assert main(["build", str(ARTICLE), "-o", str(path), "-q"]) == 0
-        paths[ext] = path
-    return paths
-
 
 @pytest.fixture()
 def small_store() -> ox.Store:

@@ -25,17 +25,6 @@ SUMMIT_SHORT = "summit:sco/heads-of-state/20"
 DOCUMENT_SHORT = "document:sco/heads-of-state/20/峰会宣言"
 
 
-@pytest.fixture(scope="session")
-def sco2020(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sco2020 development article built once, as Turtle (union of graphs) and TriG (named graphs)."""
-    out = tmp_path_factory.mktemp("validate-built")
-    paths = {}
-    for ext in (".ttl", ".trig"):
-        path = out / f"sco2020{ext}"
-        assert main(["build", str(ARTICLE), "-o", str(path), "-q"]) == 0
-        paths[ext] = path
-    return paths
-
 
 @pytest.fixture(scope="module")
 def base_graph(sco2020: dict[str, Path]) -> Graph:

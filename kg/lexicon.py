@@ -68,6 +68,7 @@ class Lexicon:
     blockers: set[str] = field(default_factory=set)
     name_boundaries: tuple[str, ...] = ()
     name_starts_not: tuple[str, ...] = ()
+    non_name_pos: frozenset[str] = frozenset()
     summit_words: dict[str, re.Pattern[str]] = field(default_factory=dict)
     summits: dict[Ref, dt.date] = field(default_factory=dict)  # reference summits and their start dates
     summit_formats: set[Ref] = field(default_factory=set)  # reference summits with a known format
@@ -88,7 +89,10 @@ class Lexicon:
         lex.councils = [Council(row["pattern"], row["council"]) for row in resources.jsonl("lexicon/councils.jsonl")]
         lex.blockers = set(resources.words("lexicon/blockers.txt"))
         lex.name_boundaries = tuple(resources.words("lexicon/name_boundaries.txt"))
-        lex.name_starts_not = tuple(resources.words("lexicon/name_starts_not.txt"))
+        lex.non_name_pos = frozenset(resources.words("lexicon/non_name_pos.txt"))
+        # a name starts with none of the function words, nor with a verb that ends names
+        lex.name_starts_not = tuple(dict.fromkeys(resources.words("lexicon/name_starts_not.txt")
+                                                  + [w for w in lex.name_boundaries if len(w) >= 2]))
         by_role: dict[str, list[str]] = {}
         for row in resources.jsonl("lexicon/summit_words.jsonl"):
             by_role.setdefault(row["role"], []).append(row["pattern"])

@@ -162,3 +162,12 @@ def test_persons_name_then_title_takes_the_known_state(run):
     posts = _holds(r, "习近平")
     assert {r.objects(p, "roleName").pop() for p in posts} == {"国家主席", "主席"}
     assert all(r.objects(p, "postIn") == {"state:CN"} for p in posts)
+
+
+@pytest.mark.parametrize("text", [
+    "哈萨克斯坦总统访问期间双方签署协议。",
+    "俄罗斯总统第三次访华。",
+    "法国总统致辞时表示欢迎。",
+], ids=["verb-after-title", "ordinal-after-title", "speech-verb-after-title"])
+def test_persons_no_name_when_a_word_follows_the_title(run, text):
+    assert run(text).of_class("Person") == set()

@@ -52,7 +52,7 @@ class Pipeline:
         self.stages: list[Stage] = [
             self.recogniser,
             DatelineRule(),
-            PersonRule(self.lexicon),
+            PersonRule(self.lexicon, self.segmenter),
             SummitRule(self.lexicon),
             DocumentRule(self.lexicon, doc_words),
             InitiativeRule(self.lexicon, initiative_words),

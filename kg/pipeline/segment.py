@@ -37,6 +37,7 @@ class Segmenter:
         self._terms = sorted(set(terms))
         self._cache_dir = cache_dir
         self._tokenizer = None
+        self._word_tags: dict[str, str] | None = None
 
     @property
     def tokenizer(self):  # type: ignore[no-untyped-def]
@@ -58,6 +59,19 @@ class Segmenter:
                 tokenizer.add_word(term, freq=max(tokenizer.suggest_freq(term, tune=False), 1000))
             self._tokenizer = tokenizer
         return self._tokenizer
+
+    def word_tag(self, word: str) -> str | None:
+        """jieba's part-of-speech tag of a dictionary word (None for words it does not know)."""
+        if self._word_tags is None:
+            import jieba.posseg
+
+            self._word_tags = jieba.posseg.POSTokenizer(self.tokenizer).word_tag_tab
+        return self._word_tags.get(word)
+
+    def first_word(self, text: str) -> str:
+        """The first word of ``text`` by dictionary segmentation alone (no HMM guesses)."""
+        words = self.tokenizer.lcut(text, HMM=False)
+        return words[0] if words else ""
 
     def tokens(self, text: str, offset: int = 0) -> list[Token]:
         out: list[Token] = []

@@ -6,6 +6,7 @@ import re
 from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref
+from kg.pipeline.segment import Segmenter
 
 _NAME_CHAR = re.compile(r"[\u3400-\u9fff·•]")
 MAX_NAME = 10
@@ -18,8 +19,9 @@ class PersonRule:
 
     name = "person-post"
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter | None = None) -> None:
         self.lexicon = lexicon
+        self.segmenter = segmenter
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.article.text
@@ -108,6 +110,10 @@ class PersonRule:
         name = text[start:end]
         if length < 2 or name in self.lexicon.blockers or name.startswith(self.lexicon.name_starts_not):
             return 0
+        if self.segmenter is not None and name not in self.lexicon.names:
+            first = self.segmenter.first_word(name)  # 访问期间双方: 访问 is a verb, no name
+            if len(first) >= 2 and self.segmenter.word_tag(first) in self.lexicon.non_name_pos:
+                return 0
         if name.startswith(self._word_boundaries):
             return 0  # a verb right after the title (向记者介绍…, 普京总统举行会谈): no name written
         return length

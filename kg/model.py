@@ -5,6 +5,7 @@ text, half-open ``[start, end)`` — the NIF and ``oa:TextPositionSelector`` con
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,12 +145,16 @@ class Doc:
     entities: dict[Ref, Entity] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     context: dict[str, object] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def sentence_at(self, offset: int) -> Sentence:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return self.sentences[-1]
+        """The sentence holding ``offset`` (binary search: sentences are in text order)."""
+        if len(self._starts) != len(self.sentences):
+            self._starts = [s.start for s in self.sentences]
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index].end:
+            return self.sentences[index]
+        return self.sentences[max(index, 0)] if index >= 0 else self.sentences[0]
 
     def entity(self, ref: Ref, label: str, *classes: str, known: bool = False) -> Entity:
         """Register (or update) an entity and return it."""

@@ -90,7 +90,10 @@ class AttendanceRule:
         the summit's own organizer, a ministry (its official does not bring a state), nor a
         newspaper a reporter writes for."""
         info_map = doc.context.get("post_info", {})
-        organizers = {f.object for f in doc.facts if f.subject == summit and f.predicate == "organizer"}
+        key = f"organizers:{summit}"
+        if key not in doc.context:
+            doc.context[key] = {f.object for f in doc.facts if f.subject == summit and f.predicate == "organizer"}
+        organizers: set[object] = doc.context[key]  # type: ignore[assignment]
         for post_ref in doc.context.get("person_posts", {}).get(person.ref, []):  # type: ignore[union-attr]
             info, holder = info_map.get(post_ref, (None, None))  # type: ignore[union-attr]
             if not isinstance(holder, Ref) or holder in organizers or (info is not None and info.kind == "reporter"):

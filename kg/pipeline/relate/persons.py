@@ -165,9 +165,11 @@ class PersonRule:
         if not names:
             return
         pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
-        taken = [(m.start, m.end) for m in doc.mentions]
+        covered = bytearray(len(text) + 1)  # characters already inside a mention
+        for m in doc.mentions:
+            covered[m.start:m.end] = b"\x01" * (m.end - m.start)
         for hit in pattern.finditer(text):
-            if any(s < hit.end() and hit.start() < e for s, e in taken):
+            if any(covered[hit.start():hit.end()]):
                 continue
             doc.mentions.append(Mention("person", hit.start(), hit.end(), hit.group(), names[hit.group()],
                                         rule="name-repeat"))

@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, query, validate, stats.
+"""The ``kg`` command line: build, query, validate, stats, eval, viz.
 
 Every failure the user can cause is a :class:`kg.errors.KGError`, printed as one line
 (``kg: error: …``) with a non-zero exit status; no traceback.
@@ -51,6 +51,28 @@ Only articles with a gold file are built. The gold format is described in the RE
 failed to build, 2 for bad input (a missing folder, no gold files, a gold file that is not JSON)."""
 
 
+EPILOG_VIZ = """examples:
+  kg viz out/sco2020.trig -o sco2020.html              # the network page (one offline HTML file)
+  kg viz out/corpus.trig -o corpus.html --lang en      # English names where the reference has them
+  kg viz out/corpus.trig -o corpus.graphml             # GraphML (or .gexf) for Gephi, yEd, Cytoscape
+
+The page is self-contained (vis-network inlined, no request to any host) and UTF-8. Click a node or
+an edge for its facts and source sentences; filter by class, article and summit; search by name.
+Stated facts are solid, inferred ones dashed, background knowledge dotted and light; nodes only
+background knowledge speaks of are hidden until "show background nodes" is ticked. Positions are
+precomputed; --physics auto lets the browser polish them up to 300 nodes. Above --max-nodes the
+page leaves out background nodes, then collapses each summit's documents and initiatives into one
+group node, and says so."""
+
+EPILOG_STATS = """examples:
+  kg stats out/sco2020.ttl
+  kg stats out/corpus.trig --central          # the 10 most connected states, persons, initiatives
+  kg stats out/corpus.trig --central -n 5
+
+--central ranks entities by degree centrality over the entity–entity facts the articles give
+(stated or inferred; background knowledge left out), as drawn by kg viz."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -89,8 +111,13 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("stats", help="count instances per class and triples per property",
                            description="Print how many instances each class has and how many triples use "
-                                       "each property.")
+                                       "each property.", epilog=EPILOG_STATS,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     stats.add_argument("graph", metavar="GRAPH")
+    stats.add_argument("--central", action="store_true",
+                       help="rank the most connected states, persons and initiatives instead")
+    stats.add_argument("-n", "--top", type=int, default=10, metavar="N",
+                       help="with --central: how many of each class (default: 10)")
 
     evaluate = sub.add_parser("eval", help="score the graphs of annotated articles against gold files",
                               description="Build every article of ARTICLES_DIR that has a gold annotation "
@@ -104,6 +131,22 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", default="eval.json", metavar="OUT.json",
                           help="where to write the scores as JSON (default: eval.json)")
     evaluate.add_argument("-q", "--quiet", action="store_true", help="print only the totals, not each article")
+
+    viz = sub.add_parser("viz", help="draw a graph file as an offline HTML network page, or export it",
+                         description="Write the network page of a graph file: one self-contained HTML file "
+                                     "(nodes by class, edges labelled in plain words, the facts and source "
+                                     "sentences of whatever is clicked), or GraphML / GEXF for other tools.",
+                         epilog=EPILOG_VIZ, formatter_class=argparse.RawDescriptionHelpFormatter)
+    viz.add_argument("graph", metavar="GRAPH", help="graph file (.ttl, .trig, .nq, .nt, .jsonld)")
+    viz.add_argument("-o", "--output", required=True, metavar="OUT",
+                     help="output file; its extension picks what is written: .html page, .graphml, .gexf")
+    viz.add_argument("--lang", default="zh", choices=("zh", "en"),
+                     help="labels and page text in Chinese or English (English where the graph has it; "
+                          "default: zh)")
+    viz.add_argument("--max-nodes", type=int, default=5000, metavar="N",
+                     help="aggregate above N nodes instead of drawing them all (default: 5000)")
+    viz.add_argument("--physics", default="auto", choices=("auto", "on", "off"),
+                     help="let the browser move nodes after loading: auto = up to 300 nodes (default: auto)")
     return parser
 
 
@@ -115,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return {"build": _build, "query": _query, "validate": _validate, "stats": _stats,
-                "eval": _eval}[args.command](args)
+                "eval": _eval, "viz": _viz}[args.command](args)
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -222,12 +265,59 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    if args.central:
+        return _stats_central(args)
     from kg.store import load_store
 
     store = load_store(args.graph)
     from kg.stats import stats_text
 
     sys.stdout.write(stats_text(store))
+    return 0
+
+
+def _stats_central(args: argparse.Namespace) -> int:
+    """``kg stats --central``: the most connected states, persons and initiatives, as a table."""
+    from kg.query import format_table
+    from kg.viz.data import CLASS_IRIS, load
+    from kg.viz.layout import central
+
+    if args.top < 1:
+        raise InputError(f"-n must be at least 1, not {args.top}")
+    graph = load(args.graph)
+    rows = central(graph, args.top)
+    words = graph["words"]
+    sys.stdout.write("most connected entities: degree centrality over the entity–entity facts the articles give\n\n")
+    sys.stdout.write(format_table(["class", "rank", "label", "links", "centrality"],
+                                  [[words[CLASS_IRIS[r["class"]]]["en"], str(r["rank"]), r["label"], str(r["degree"]),
+                                    f"{r['centrality']:.3f}"] for r in rows]))
+    return 0
+
+
+def _viz(args: argparse.Namespace) -> int:
+    from kg.viz import OUTPUT_FORMATS
+
+    out = Path(args.output)
+    kind = OUTPUT_FORMATS.get(out.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(OUTPUT_FORMATS))
+        raise InputError(f"{out}: unknown output extension {out.suffix or '(none)'!r} for kg viz; use one of {known}")
+    if out.is_dir():
+        raise InputError(f"{out}: is a directory")
+    if args.max_nodes < 1:
+        raise InputError(f"--max-nodes must be at least 1, not {args.max_nodes}")
+    from kg.viz import data as viz_data
+
+    graph = viz_data.load(args.graph)
+    if kind == "html":
+        from kg.viz.render import render_page
+
+        payload = render_page(graph, lang=args.lang, physics=args.physics, max_nodes=args.max_nodes).encode("utf-8")
+    else:
+        from kg.viz.export import export
+
+        payload = export(graph, kind)
+    _write_atomic(out, payload)
     return 0
 
 

@@ -181,7 +181,7 @@ def render_page(data: dict[str, Any], *, lang: str = "zh", physics: str = "auto"
         if any(nodes[index[end]]["kind"] == "background" for end in (edge["source"], edge["target"])):
             options.update(hidden=not show_background, physics=show_background)
         net.add_edge(edge["source"], edge["target"], **options)
-    net.options = _vis_options(physics_on, len(nodes))
+    net.options = _vis_options(physics_on, moving)
     vis_nodes, vis_edges, _heading, _height, _width, options_json = net.get_network_data()
 
     articles = data["articles"]
@@ -280,7 +280,8 @@ def _used_evidence(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _vis_options(physics: bool, count: int) -> dict[str, Any]:
-    """vis-network options: precomputed positions, physics only to polish small graphs."""
+    """vis-network options: precomputed positions, physics only to polish small graphs (``count``
+    nodes move), stopped by the page after the stabilisation iterations."""
     big = count > PHYSICS_THRESHOLD
     return {
         "autoResize": True,
@@ -297,7 +298,8 @@ def _vis_options(physics: bool, count: int) -> dict[str, Any]:
                     "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.004, "springLength": 90,
                                          "springConstant": 0.05, "damping": 0.6, "avoidOverlap": 0.5},
                     "minVelocity": 1.0, "maxVelocity": 40,
-                    "stabilization": {"enabled": physics, "iterations": 300, "updateInterval": 50, "fit": False}},
+                    "stabilization": {"enabled": physics, "iterations": 1000 if count <= 100 else 400,
+                                      "updateInterval": 100, "fit": False}},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "navigationButtons": False, "keyboard": False, "multiselect": False},
     }

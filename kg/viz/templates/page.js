@@ -46,7 +46,9 @@
                                 D.options);
   window.kgViz = {network: network, nodes: nodes, edges: edges};
 
-  /* Ready: after the first draw (physics off), or once stabilised and drawn (physics on). */
+  /* Ready: after the first draw (physics off), or once stabilised and drawn (physics on). The
+     simulation is stopped after the stabilisation iterations, so nothing moves once the page says
+     "ready"; dragging a node starts it again. */
   var ready = false;
   function markReady() {
     if (!ready) { ready = true; document.body.dataset.state = "ready"; }
@@ -57,6 +59,7 @@
     var onStable = function () {
       if (settled) { return; }
       settled = true;
+      network.stopSimulation();
       fitVisible();
       afterNextDraw(markReady);
     };

@@ -431,7 +431,8 @@ class _Builder:
             self.objects[key] = ("iri", who, "")
             info.kinds |= pr["kinds"]
             info.articles |= pr["articles"]
-            info.evidence |= self.evidence_by_subject.get(iri, set())
+            if not info.evidence:  # no schema:attendee of its own: the participation's evidence
+                info.evidence |= self.evidence_by_subject.get(iri, set())
             basis = pr.get(BASIS)
             if basis:
                 info.kinds.add(basis.rsplit("/", 1)[-1] if basis.rsplit("/", 1)[-1] in KINDS else "stated")

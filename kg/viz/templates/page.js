@@ -264,7 +264,7 @@
 
   function showEdge(e) {
     var info = D.ei[e];
-    heading(nodeName(from[e]) + " → " + nodeName(to[e]), T.edges, info[0]);
+    heading(nodeName(from[e]) + " → " + nodeName(to[e]), T.edge, info[0]);
     var ends = el("div", "kg-meta");
     ends.appendChild(link(from[e]));
     ends.appendChild(document.createTextNode(" → "));
@@ -393,7 +393,15 @@
     matches = [];
     cursor = -1;
     if (q) {
-      for (var k = 0; k < N; k++) { if (!nodeHidden[k] && D.ni[k][7].indexOf(q) >= 0) { matches.push(k); } }
+      var rank = [];  // the name itself first, then names that start with it, then the rest
+      for (var k = 0; k < N; k++) {
+        if (nodeHidden[k]) { continue; }
+        var names = "\n" + D.ni[k][7] + "\n";  // the names of a node, one a line, lower case
+        if (names.indexOf(q) < 0) { continue; }
+        rank.push([names.indexOf("\n" + q + "\n") >= 0 ? 0 : names.indexOf("\n" + q) >= 0 ? 1 : 2, k]);
+      }
+      rank.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      matches = rank.map(function (r) { return r[1]; });
       network.selectNodes(matches.map(function (m) { return D.nodes[m].id; }), false);
       searchCount.textContent = matches.length ? fmt(T.matches, {n: matches.length}) : T.noMatch;
     } else {

@@ -1,13 +1,14 @@
 """The page's graph with networkx: positions, node sizes from degree centrality, the ranking of
 ``kg stats --central``, and the aggregation of graphs too big to draw.
 
-Positions are computed here, once, so the browser does not have to: a force-directed layout
-(Fruchterman–Reingold with grid-cell repulsion, O(n) per step) run on the networkx graph, component by
-component, then packed. It is written in plain Python arithmetic (+ − × ÷ and ``math.sqrt``, which
-IEEE 754 rounds exactly) and seeded with :class:`random.Random`, so the same graph gives the same
-positions on every machine — networkx's own layouts need numpy, whose vectorised sums may differ in
-the last bit from one CPU to another, and a layout iterates on such differences. Coordinates are
-rounded to whole pixels.
+Positions are computed here, once, so the browser does not have to. The layout is force-directed
+(ForceAtlas2-like, with grid-cell repulsion: O(n) a step), run on the networkx graph component by
+component from a radial start, then packed. It is plain Python arithmetic: + − × ÷ and
+``math.sqrt``, which IEEE 754 rounds exactly, with sines and cosines as Taylor sums rather than the
+C library's. It is seeded with :class:`random.Random`. So the same graph gives the same positions
+on every machine. networkx's own layouts need numpy, whose vectorised sums may differ in the last
+bit from one CPU to another, and a layout iterates on such differences. Coordinates are rounded to
+whole pixels.
 
 The entities that only background knowledge speaks of are laid out after the others, around them,
 with the others held fixed: the page hides them by default, and showing them moves nothing.
@@ -272,7 +273,8 @@ def _around(graph: nx.Graph, pos: dict[str, tuple[float, float]], back: list[str
             start[node] = (x * scale, y * scale)
         else:
             a, r = rng.random() * 2 * math.pi, radius + rng.random() * EDGE_LENGTH * 4
-            start[node] = (r * math.cos(a), r * math.sin(a))
+            c, si = _cos_sin(a)
+            start[node] = (r * c, r * si)
     nodes = sorted(start)
     edges = sorted(tuple(sorted(e)) for e in graph.edges() if e[0] in start and e[1] in start)
     return _force(nodes, edges, rng, initial=start, fixed=set(pos))
@@ -422,11 +424,28 @@ def _radial(n: int, links: list[tuple[int, int]], mass: list[float],
     for i in order:
         a = start[i] + width[i] / 2
         r = radius[depth[i]]
-        xs[i] = r * math.cos(a) + (rng.random() - 0.5) * EDGE_LENGTH * 0.2
-        ys[i] = r * math.sin(a) + (rng.random() - 0.5) * EDGE_LENGTH * 0.2
+        c, si = _cos_sin(a)
+        xs[i] = r * c + (rng.random() - 0.5) * EDGE_LENGTH * 0.2
+        ys[i] = r * si + (rng.random() - 0.5) * EDGE_LENGTH * 0.2
         offset = start[i]
         for j in children[i]:
             start[j] = offset
             width[j] = width[i] * size[j] / (size[i] - 1)
             offset += width[j]
     return xs, ys
+
+
+def _cos_sin(angle: float) -> tuple[float, float]:
+    """cos and sin by Taylor sums after reduction to [−π, π]: only + − × ÷, so every machine gets
+    the same bits (C libraries may round the last bit of their sin and cos differently)."""
+    turn = 2 * math.pi
+    a = angle - turn * math.floor(angle / turn + 0.5)
+    term_c, term_s = 1.0, a
+    cos_sum, sin_sum = 1.0, a
+    a2 = a * a
+    for k in range(1, 16):
+        term_c = -term_c * a2 / ((2 * k - 1) * (2 * k))
+        term_s = -term_s * a2 / ((2 * k) * (2 * k + 1))
+        cos_sum += term_c
+        sin_sum += term_s
+    return cos_sum, sin_sum

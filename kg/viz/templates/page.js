@@ -76,7 +76,7 @@
     for (var k = 0; k < N; k++) { if (!nodeHidden[k]) { ids.push(D.nodes[k].id); } }
     if (!ids.length) { return; }
     network.fit({nodes: ids, animation: false});
-    if (network.getScale() > 1.5) { network.moveTo({scale: 1.5, animation: false}); }
+    network.moveTo({scale: Math.min(network.getScale() * 0.9, 1.5), animation: false});  // room for the legend
   }
 
   /* Words. */

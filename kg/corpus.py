@@ -50,6 +50,8 @@ INFERRED_SUFFIX = "/inferred"
 
 #: Modules of the ``kg`` package whose code decides what an article's graphs hold (beside
 #: everything under ``kg/pipeline/``); part of :func:`extractor_sha256`.
+#: Lexicon files that only the network page or kg eval read: editing them changes no extraction.
+NOT_EXTRACTION = frozenset({"viz_labels.tsv", "eval_synonyms.tsv"})
 EXTRACTOR_MODULES = ("__init__.py", "corpus.py", "iris.py", "lexicon.py", "model.py", "ns.py", "reference.py",
                      "resources.py")
 
@@ -162,7 +164,7 @@ def extractor_sha256(resources: Resources) -> str:
     package = Path(__file__).resolve().parent
     code = sorted(package.joinpath("pipeline").rglob("*.py")) + [package / name for name in EXTRACTOR_MODULES]
     lexicon = sorted(p for p in (resources.data_dir / "lexicon").rglob("*")
-                     if p.is_file() and not p.name.startswith("."))
+                     if p.is_file() and not p.name.startswith(".") and p.name not in NOT_EXTRACTION)
     digest = hashlib.sha256()
     for root, files in ((package, code), (resources.data_dir, lexicon + list(resources.reference_files))):
         for path in files:

@@ -30,15 +30,7 @@ ATTENDEE = "https://schema.org/attendee"
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(2)</script>"
-XSS_TTL = f"""\
-@prefix skg: <https://w3id.org/summit-kg/ontology#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-<https://w3id.org/summit-kg/id/summit/test/injected/1> a skg:Summit ;
-    skos:prefLabel "{XSS_IMG}"@zh-Hans ;
-    skg:chairState <https://w3id.org/summit-kg/id/state/XX> .
-<https://w3id.org/summit-kg/id/state/XX> a skg:State ;
-    skos:prefLabel "{XSS_SCRIPT}"@zh-Hans .
-"""
+XSS_TTL = (Path(__file__).resolve().parent / "data" / "viz" / "injected.ttl").read_text(encoding="utf-8")
 
 
 def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

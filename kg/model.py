@@ -129,7 +129,6 @@ class Entity:
 
     ref: Ref
     label: str
-    aliases: set[str] = field(default_factory=set)
     classes: set[str] = field(default_factory=set)
     known: bool = False  # described in the reference knowledge
 

@@ -1,10 +1,8 @@
 """kg.pipeline.relate.mentions (what an article names) and the helpers of relate.common."""
 from __future__ import annotations
 
-import pytest
-
 from kg.model import Article, Doc, Mention, Ref
-from kg.pipeline.relate.common import agent_before, clause_start, mentions_in, nearest_before, strip_marks
+from kg.pipeline.relate.common import agent_before, mentions_in, nearest_before
 
 TEXT = "巴基斯坦总理夏巴兹在阿斯塔纳会见上合组织秘书长张明，中方代表出席。"
 
@@ -43,18 +41,6 @@ def _doc(text: str, *mentions: tuple[str, str, str]) -> Doc:
         start = text.index(written)
         doc.mentions.append(Mention(kind, start, start + len(written), written, Ref(kind, key)))
     return doc
-
-
-@pytest.mark.parametrize("offset,floor,expected", [
-    (10, 0, 9), (5, 0, 0), (14, 12, 12), (3, 3, 3), (17, 0, 16),
-], ids=["after-comma", "no-mark-before", "floor", "at-floor", "after-semicolon"])
-def test_common_clause_start(offset, floor, expected):
-    text = "各方同意加强合作，推动地区繁荣；共同应对挑战。"
-    assert clause_start(text, offset, floor) == expected
-
-
-def test_common_strip_marks():
-    assert strip_marks("《撒马尔罕宣言》和“一带一路”") == "撒马尔罕宣言和一带一路"
 
 
 def test_common_nearest_and_agent_before():

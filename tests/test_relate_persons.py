@@ -171,3 +171,14 @@ def test_persons_name_then_title_takes_the_known_state(run):
 ], ids=["verb-after-title", "ordinal-after-title", "speech-verb-after-title"])
 def test_persons_no_name_when_a_word_follows_the_title(run, text):
     assert run(text).of_class("Person") == set()
+
+
+@pytest.mark.parametrize("text, person, title, holder", [
+    ("俄罗斯紧急情况部长库连科夫出席会议。", "库连科夫", "紧急情况部长", "state:RU"),
+    ("巴西矿产和能源部长西尔韦拉出席会议。", "西尔韦拉", "矿产和能源部长", "state:BR"),
+], ids=["emergencies-minister", "mines-and-energy-minister"])
+def test_persons_minister_of_a_named_ministry(run, text, person, title, holder):
+    r = run(text)
+    (post,) = _holds(r, person)
+    assert r.objects(post, "roleName") == {title}
+    assert r.objects(post, "postIn") == {holder}

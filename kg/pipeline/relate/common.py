@@ -1,8 +1,6 @@
 """Small helpers shared by the relation rules."""
 from __future__ import annotations
 
-import re
-
 from kg.model import Doc, Mention
 
 HAN = r"\u3400-\u9fff"
@@ -30,13 +28,4 @@ def agent_before(doc: Doc, offset: int, floor: int) -> Mention | None:
     return nearest_before(doc, offset, floor, "person") or nearest_before(doc, offset, floor, "state")
 
 
-def clause_start(text: str, offset: int, floor: int) -> int:
-    """Start of the clause holding ``offset``: just after the previous ，；： or ``floor``."""
-    i = offset
-    while i > floor and text[i - 1] not in "，；：,;:":
-        i -= 1
-    return i
 
-
-def strip_marks(text: str) -> str:
-    return re.sub(r"[“”\"《》]", "", text)

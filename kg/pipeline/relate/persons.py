@@ -8,6 +8,7 @@ from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref
 from kg.pipeline.segment import Segmenter
 
+_MINISTRY = re.compile(r"[\u4e00-\u9fff和与及]{2,12}")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fff·•]")
 MAX_NAME = 10
 #: Words before a title that make it a plural noun (两国元首, 成员国元首, 各国总统): no name follows.
@@ -85,6 +86,13 @@ class PersonRule:
             # an organization prefix is part of the title as written (外交部副部长); a state is not
             return m.ref, (m.start if m.kind in ("org", "unit") else post.start)
         info = self.lexicon.posts.get(post.text)
+        if info and info.kind == "minister":
+            # 印度石油和天然气部长: a ministry's name between the state and the title is part of it
+            state = next((m for m in doc.mentions if m.kind == "state" and 0 < post.start - m.end <= 12
+                          and _MINISTRY.fullmatch(doc.article.text, m.end, post.start)
+                          and not any(o.start >= m.end and o.end <= post.start for o in doc.mentions)), None)
+            if state is not None and state.ref is not None:
+                return state.ref, state.end
         if info and info.state:
             return Ref("state", info.state), post.start
         return None, post.start

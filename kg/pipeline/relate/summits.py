@@ -148,9 +148,7 @@ class SummitRule:
         nxt = Ref("summit", f"{parts[0]}/{int(parts[1]) + 1}")
         org = next((f.object for f in doc.facts if f.subject == main and f.predicate == "organizer"), None)
         series = next((f.object for f in doc.facts if f.subject == main and f.predicate == "inSeries"), None)
-        found = False
         for hit in self.next_meeting.finditer(text):
-            found = True
             city = next((m for m in doc.mentions if m.kind == "city" and hit.start() <= m.start < hit.end()), None)
             if city is not None and city.ref is not None:
                 doc.add(nxt, "city", city.ref, city.start, city.end, "summit-next-meeting")
@@ -159,10 +157,8 @@ class SummitRule:
             state = next((m for m in doc.mentions if m.kind == "state" and m.end == hit.start()), None)
             if state is None or state.ref is None:
                 continue
-            found = True
             doc.add(nxt, "chairState", state.ref, state.start, hit.end(), "summit-next-chair")
             self._next_node(doc, nxt, org, series, state.start, hit.end())
-        del found
 
     def _next_node(self, doc: Doc, nxt: Ref, org: object, series: object, start: int, end: int) -> None:
         if nxt in doc.context.setdefault("summits_seen", set()):  # type: ignore[operator]
@@ -248,7 +244,7 @@ class SummitRule:
         key = f"{org.key}/{council}/{ordinal}" if ordinal else f"{org.key}/{iris.slug(label)}"
         ref = Ref("summit", key)
         known = ref in lex.summits
-        entity = doc.entity(ref, lex.labels.get(ref, label), "Summit", known=known)
+        doc.entity(ref, lex.labels.get(ref, label), "Summit", known=known)
         span = found.span()
         if ref not in doc.context.setdefault("summits_seen", set()):  # type: ignore[union-attr]
             doc.context["summits_seen"].add(ref)  # type: ignore[union-attr]
@@ -268,8 +264,6 @@ class SummitRule:
                         *span, self.name)
                 doc.add(series, "council", Value(council), *span, self.name)
             doc.add(ref, "inSeries", series, *span, self.name)
-        elif label != entity.label:
-            entity.aliases.add(label)
         return ref, label
 
     def _aliases(self, doc: Doc, main: Ref, first: Mention) -> None:

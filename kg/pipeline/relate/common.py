@@ -29,3 +29,25 @@ def agent_before(doc: Doc, offset: int, floor: int) -> Mention | None:
 
 
 
+
+def summit_at(doc: Doc, offset: int) -> "Ref | None":
+    """The meeting that what is written at ``offset`` belongs to.
+
+    A report may name several meetings (a history paragraph, the next meeting, a dialogue held
+    alongside); the summit rule records each one it finds. A fact read at ``offset`` belongs to
+    the meeting its sentence names (the one named nearest before ``offset``, else the one after
+    it in the same sentence); a sentence that names none is about the report's main summit
+    (``doc.context["summit"]``). ``None`` when the report names no meeting at all.
+    """
+    from kg.model import Ref
+
+    main = doc.context.get("summit")
+    spans = doc.context.get("summit_spans")
+    if isinstance(spans, list) and spans:
+        sentence = doc.sentence_at(offset)
+        inside = [(ref, s, e) for ref, s, e in spans if sentence.start <= s < sentence.end]
+        before = [item for item in inside if item[1] <= offset]
+        pick = before[-1] if before else (inside[0] if inside else None)
+        if pick is not None:
+            return pick[0]
+    return main if isinstance(main, Ref) else None

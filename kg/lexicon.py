@@ -17,6 +17,7 @@ from kg import iris
 from kg.errors import ResourceError
 from kg.model import Ref
 from kg.ns import SKG
+from kg.pipeline.fold import fold
 from kg.resources import Resources
 
 #: Entity kinds whose names come from the reference knowledge.
@@ -136,13 +137,13 @@ class Lexicon:
                     if ref.kind == "person" and predicate != SKOS.prefLabel and text != self.labels.get(ref):
                         continue  # 国家主席习近平: titles before names are read by the person rule
                     if len(text) >= 2:
-                        refs = self.names.setdefault(text, [])
+                        refs = self.names.setdefault(fold(text), [])
                         if ref not in refs:
                             refs.append(ref)
 
     def _add_name(self, name: str, ref: Ref) -> None:
         """A written form from a lexicon file; the reference knowledge's entities come first."""
-        refs = self.names.setdefault(name, [])
+        refs = self.names.setdefault(fold(name), [])
         if not any(r.kind == ref.kind for r in refs):
             refs.append(ref)
 

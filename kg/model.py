@@ -15,11 +15,13 @@ from pathlib import Path
 class Article:
     """One report: its normalised text and what its sidecar ``.meta.json`` says.
 
-    ``text`` is what every stage reads and every offset counts in: always simplified script.
-    A report written in traditional script (``language`` ``zh-Hant``) is converted position for
-    position, and ``original_text`` keeps it as written (normalised the same way). The two have
-    the same length, so an offset into one is the same offset into the other; ``original_text``
-    is ``None`` when no script conversion took place.
+    ``text`` is what every stage reads and every offset counts in: always simplified script, with
+    its punctuation folded (:mod:`kg.pipeline.fold`: one dash, full-width commas and brackets…).
+    ``unfolded`` is the simplified text before folding (``None`` when folding changed nothing): the
+    names the rules read are shown in it. A report written in traditional script (``language``
+    ``zh-Hant``) is converted position for position, and ``original_text`` keeps it as written
+    (normalised the same way). All have the same length, so an offset into one is the same offset
+    into the others; ``original_text`` is ``None`` when no script conversion took place.
     """
 
     id: str
@@ -31,16 +33,26 @@ class Article:
     url: str | None = None
     language: str = "zh-Hans"
     original_text: str | None = None  # the text in its own (traditional) script, same offsets
+    unfolded: str | None = None  # the simplified text before folding, same offsets
 
     def __post_init__(self) -> None:
-        if self.original_text is not None and len(self.original_text) != len(self.text):
-            raise ValueError(f"article {self.id}: original_text and text differ in length "
-                             f"({len(self.original_text)} != {len(self.text)}); offsets must be valid in both")
+        for name in ("original_text", "unfolded"):
+            other = getattr(self, name)
+            if other is not None and len(other) != len(self.text):
+                raise ValueError(f"article {self.id}: {name} and text differ in length "
+                                 f"({len(other)} != {len(self.text)}); offsets must be valid in both")
 
     @property
     def own_text(self) -> str:
-        """The text in the article's own script: ``original_text`` if converted, else ``text``."""
-        return self.text if self.original_text is None else self.original_text
+        """The text as written: in its own script and with its own punctuation."""
+        if self.original_text is not None:
+            return self.original_text
+        return self.text if self.unfolded is None else self.unfolded
+
+    @property
+    def hans_text(self) -> str:
+        """The text in simplified script with its own punctuation (where zh-Hans names are read)."""
+        return self.text if self.unfolded is None else self.unfolded
 
     @property
     def converted(self) -> bool:

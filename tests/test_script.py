@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, SDO, SKOS
 
 from kg.cli import main
 from kg.model import Article, Doc, Evidence, Fact, Ref, Value
+from kg.pipeline.fold import fold
 from kg.pipeline.graph import script_names
 from kg.pipeline.normalise import (
     TRADITIONAL_SHARE,
@@ -34,7 +35,18 @@ from kg.store import load_store
 from kg.validate import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = sorted((ROOT / "data" / "articles").glob("*.txt"))
+ALL_DEV = sorted((ROOT / "data" / "articles").glob("*.txt"))
+
+
+def _language(path: Path) -> str:
+    meta = path.with_suffix(".meta.json")
+    data = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    return str(data.get("language", "zh-Hans"))
+
+
+#: The development articles in simplified script, and those in traditional script.
+DEV = [p for p in ALL_DEV if not _language(p).startswith("zh-Hant")]
+DEV_HANT = [p for p in ALL_DEV if _language(p).startswith("zh-Hant")]
 ID = "https://w3id.org/summit-kg/id/"
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 SKG = Namespace("https://w3id.org/summit-kg/ontology#")
@@ -108,7 +120,7 @@ def test_script_length_invariant_and_detection(name: str, source: str, config: s
     share, changed = traditional_share(written, converted)
     assert share >= 0.25 > TRADITIONAL_SHARE and changed > 100
     article = normalise(RawArticle(name, Path(f"{name}.txt"), written, {}))
-    assert (article.text, article.original_text, article.language) == (converted, written, "zh-Hant")
+    assert (article.text, article.original_text, article.language) == (fold(converted), written, "zh-Hant")
     if simplified:
         residue = {(a, b) for a, b in zip(simplified, converted, strict=True) if a != b}
         assert residue <= ({("着", "著")} if config == "s2tw" else set())
@@ -121,8 +133,16 @@ def test_script_simplified_article_is_not_flagged(path: Path) -> None:
     article = normalise(RawArticle(path.stem, path, raw, meta))
     assert traditional_share(article.text, to_simplified(article.text)) == (0.0, 0)
     assert article.original_text is None and not article.converted
-    assert article.text == article.own_text == normalise_text(raw)
+    assert article.own_text == normalise_text(raw) and article.text == fold(normalise_text(raw))
     assert article.language == meta.get("language", "zh-Hans") == "zh-Hans"
+
+
+@pytest.mark.parametrize("path", DEV_HANT, ids=[p.stem for p in DEV_HANT])
+def test_script_traditional_article_is_detected(path: Path) -> None:
+    raw = normalise_text(path.read_text(encoding="utf-8"))
+    article = normalise(RawArticle(path.stem, path, raw, {}))
+    assert article.converted and article.language == "zh-Hant"
+    assert article.own_text == raw and len(article.text) == len(raw)
 
 
 @pytest.mark.parametrize("text,meta,expected", [

@@ -8,6 +8,7 @@ from pathlib import Path
 from kg.errors import KGError
 from kg.lexicon import Lexicon
 from kg.model import Doc, Ref
+from kg.pipeline.fold import fold, restore_names
 from kg.pipeline.graph import GraphWriter, Quad
 from kg.pipeline.normalise import normalise, to_simplified
 from kg.pipeline.read import RawArticle, discover, read_article
@@ -60,6 +61,7 @@ class Pipeline:
             AttendanceRule(self.lexicon),
             AreaRule(self.lexicon, self.segmenter),
             MentionRule(self.lexicon),
+            restore_names,
         ]
         self.writer = GraphWriter()
 
@@ -68,7 +70,7 @@ class Pipeline:
         article = normalise(raw)
         doc = Doc(article, sentences=split_sentences(article.text))
         if article.source:
-            source_name = to_simplified(article.source) if article.original_text is not None else article.source
+            source_name = fold(to_simplified(article.source) if article.original_text is not None else article.source)
             source = next((m for m in self.recogniser.match(source_name) if m.kind == "org"), None)
             doc.context["source_org"] = source.ref if source else None
         for stage in self.stages:

@@ -184,7 +184,7 @@ def script_names(doc: Doc) -> list[Fact]:
     article = doc.article
     if not article.converted:
         return []
-    text, own = article.text, article.own_text
+    text, own = article.hans_text, article.own_text
     found: list[tuple[int, int, Fact]] = []
     for fact in doc.facts:
         ev = fact.evidence

@@ -1,4 +1,5 @@
-"""Normalise article text: one newline convention and Unicode NFC; offsets count in the result.
+"""Normalise article text: one newline convention and Unicode NFC, simplified script, folded
+punctuation (:mod:`kg.pipeline.fold`); offsets count in the result and in the text as written.
 
 A report in traditional script (繁體, e.g. from a Hong Kong or Taiwan outlet) is converted to
 simplified script, which is what the gazetteer, the lexicon and every rule are written in. The
@@ -29,6 +30,7 @@ import unicodedata
 from collections.abc import Callable
 
 from kg.model import Article
+from kg.pipeline.fold import fold
 from kg.pipeline.read import RawArticle
 
 #: A text whose Han characters are changed by the conversion at least this often is traditional.
@@ -105,9 +107,11 @@ def normalise(raw: RawArticle) -> Article:
         text, original = simplified, text
         if not (language or "").lower().startswith(TRADITIONAL.lower()):
             language = TRADITIONAL
+    folded = fold(text)
+    unfolded = text if folded != text else None
     return Article(
         id=raw.id,
-        text=text,
+        text=folded,
         path=raw.path,
         title=_str_or_none(meta.get("title")),
         source=_str_or_none(meta.get("source")),
@@ -115,6 +119,7 @@ def normalise(raw: RawArticle) -> Article:
         url=_str_or_none(meta.get("url")),
         language=language or "zh-Hans",
         original_text=original,
+        unfolded=unfolded,
     )
 
 

@@ -37,7 +37,7 @@ def test_documents_titled_with_action(run, sentence, name, doctype, action, verb
     assert r.objects(ref, "action") == {f"action:{action}"}
     assert r.objects(ref, "adoptedAt") == {SAMARKAND}
     evidence = r.evidence(ref, "action")
-    assert evidence.startswith(verb_evidence) and evidence.endswith(name)
+    assert evidence.startswith(verb_evidence) and evidence.endswith(name.replace("－", "-"))  # evidence: folded text
 
 
 def test_documents_two_titles_two_verbs(run):
@@ -172,3 +172,63 @@ def test_documents_summit_named_document_alone_keeps_its_name(run):
     r = run("上海合作组织成员国元首理事会第二十二次会议16日举行。成员国领导人签署并发表峰会宣言。",
             {"published": "2022-09-17"})
     assert r.labels("document") == {"峰会宣言"}
+
+
+# Documents by shape: open type words, a type word followed by a verb, descriptive names with 的,
+# verbs that are not documents. Invented meetings and names.
+NORDIC = "第三届中国-北欧国家领导人对话会12日在卑尔根举行。"
+
+
+@pytest.mark.parametrize("sentence,name,doctype,action", [
+    ("与会领导人通过了中国-北欧合作成果清单。", "中国-北欧合作成果清单", "other", "adopted"),
+    ("各方承诺加快落实2040年海洋可持续发展议程，推动共同繁荣。", "2040年海洋可持续发展议程", "plan", "other"),
+    ("领导人批准北欧绿色转型行动纲领。", "北欧绿色转型行动纲领", "plan", "approved"),
+    ("会议发表《北欧数字合作框架》。", "北欧数字合作框架", "other", "issued"),
+    ("各方签署《极地科研合作倡议书》。", "极地科研合作倡议书", "other", "signed"),
+], ids=["qingdan-adopted", "yicheng-year-start", "gangling-approved", "kuangjia-titled", "changyishu-titled"])
+def test_documents_open_type_words(run, sentence, name, doctype, action):
+    r = run(NORDIC + sentence)
+    assert name in _documents(r)
+    ref = next(s for s in r.subjects("label", name) if s.startswith("document:"))
+    assert r.objects(ref, "documentType") == {f"doctype:{doctype}"}
+    assert r.objects(ref, "action") == {f"action:{action}"}
+
+
+@pytest.mark.parametrize("sentence,names", [
+    ("习近平指出，今年适逢北极合作宪章签署10周年，海上互助条约生效5周年。", {"北极合作宪章", "海上互助条约"}),
+    ("各方重申，上海合作组织宪章确立的宗旨应得到遵守。", {"上海合作组织宪章"}),
+    ("会长表示，今年是上海合作组织宪章签署30周年。", {"上海合作组织宪章"}),
+], ids=["qianshu-shengxiao", "queli", "org-after-shi"])
+def test_documents_type_word_followed_by_verb(run, sentence, names):
+    assert _documents(run(NORDIC + sentence)) == names
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("峰会还通过了上海合作组织在海洋领域开展工作的决议。", "上海合作组织在海洋领域开展工作的决议"),
+    ("会议批准以及成员国在极地开展科研合作的决议。", "成员国在极地开展科研合作的决议"),
+], ids=["org-owner", "owner-word"])
+def test_documents_descriptive_name_with_de(run, sentence, name):
+    r = run(NORDIC + sentence)
+    assert _documents(r) == {name}
+
+
+@pytest.mark.parametrize("sentence", [
+    "会议决定，第四届对话会明年在图尔库举行。",
+    "理事会决定成立海洋事务工作组。",
+    "挪威方面计划明年举办论坛。",
+    "各方在北欧合作框架下加强协调，遵守国际关系基本准则。",
+    "峰会发表的宣言体现了各方共识。",
+    "各方愿推动各自发展战略对接。",
+], ids=["huiyi-jueding", "jueding-verb", "jihua-verb", "kuangjia-untitled", "fabiao-de", "duijie"])
+def test_documents_verbs_are_not_documents(run, sentence):
+    assert _documents(run(NORDIC + sentence)) == set()
+
+
+def test_documents_verbal_type_word_governed_by_a_verb(run):
+    r = run(NORDIC + "外长们签署了会议决定等5份文件。")
+    assert _documents(r) == {"会议决定"}
+
+
+def test_documents_name_before_yiji(run):
+    r = run(NORDIC + "领导人发表关于海洋治理的声明、关于极地科研的声明以及会议《新闻公报》。")
+    assert _documents(r) == {"关于海洋治理的声明", "关于极地科研的声明", "新闻公报"}

@@ -53,12 +53,27 @@ class DocumentRule:
         self.suffixes = sorted(lexicon.doc_types, key=len, reverse=True)
         suffix_alt = "|".join(map(re.escape, self.suffixes))
         self.suffix_re = re.compile(suffix_alt)
+        self._suffix_tuple = tuple(self.suffixes)
+        self._crossed: set[int] = set()
         self.verbs = sorted(lexicon.doc_verbs, key=len, reverse=True)
+        self.titled_only = frozenset(words.get("titled_only", ()))
+        self.verbal = frozenset(words.get("verbal", ()))
+        self.after_name = tuple(words.get("after_name", ()))
+        self.owners = tuple(sorted(words.get("owner", ()), key=len, reverse=True))
+        lead = "|".join(map(re.escape, sorted(set(self.stops) | set(self.verbs), key=len, reverse=True)))
+        #: what may stand between a clause start and a descriptive name's owner (以及, 通过了)
+        self.lead_in = re.compile(rf"(?:{lead}|了)*")
+        self.lead_words = tuple(set(self.stops) | set(self.verbs) | {"了"})
+        self.year_start = re.compile(r"^[0-9]{4}年")
+        clause_lead = "|".join(map(re.escape, sorted(words.get("clause_lead", ()), key=len, reverse=True)))
+        self.clause_lead = re.compile(rf"(?:{clause_lead})+") if clause_lead else None
         self.enumeration = re.compile(
             rf"(?P<items>关于[^。；、]+?(?:、关于[^。；、]+?)+)等?(?:{NUM}[份个项])?(?P<suffix>{suffix_alt})")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.article.text
+        #: offsets inside a recognised name (a stop word there does not end a document name)
+        self._crossed = {k for m in doc.mentions for k in range(m.start + 1, m.end)}
         found: list[DocMention] = []
         titled = [(m.start(), m.end()) for m in re.finditer(r"《[^》]+》", text)]
         for start, end in titled:
@@ -88,17 +103,26 @@ class DocumentRule:
         for hit in self.suffix_re.finditer(text):
             if any(s <= hit.start() < e for s, e in titled) or any(s <= hit.start() < e for s, e in enum_spans):
                 continue
+            word = hit.group()
+            if word in self.titled_only:
+                continue  # 在…框架下: such a word names a document only inside 《》
             after = text[hit.end():hit.end() + 1]
             if after and "\u4e00" <= after <= "\u9fff" and after not in "中和与及等时后" and not text.startswith(
-                    _SAYS, hit.end()):
+                    _SAYS + ("以及",), hit.end()) and (word in self.verbal or not text.startswith(self.after_name, hit.end())):
                 continue  # part of a longer word (声明书, 计划经济…), unless the document says something
+                # or a verb or noun follows a noun-only type word (宪章签署20周年, 条约生效)
             start = self._left(text, hit.start())
+            start = self._descriptive(doc, start, hit.start())
+            start = self._cut_lead(doc, start, hit.start())
             name = text[start:hit.end()]
             typed = self.lexicon.doc_type(name)
-            if typed is None or name.startswith(self.generic) or re.match(NUM, name):
+            if typed is None or name.startswith(self.generic) or (re.match(NUM, name)
+                                                                   and not self.year_start.match(name)):
                 continue
-            found.append(DocMention(name, start, hit.end(), typed[1], typed[0], "document-name",
-                                    bare=(name == typed[0])))
+            mention = DocMention(name, start, hit.end(), typed[1], typed[0], "document-name", bare=(name == typed[0]))
+            if not self._is_named(text, mention):
+                continue
+            found.append(mention)
         for m in found:
             self._action(text, m)
         clusters = self._merge_summit_named(self._cluster([m for m in found if not m.bare]))
@@ -120,6 +144,8 @@ class DocumentRule:
                 i -= 2  # 关于 opens the name (通过关于…的决议); its 于 is no stop word here
                 break
             stop = next((w for w in self.stops if text.startswith(w, i - len(w))), None)
+            if stop is not None and i in self._crossed:
+                stop = None  # the stop word opens a name that goes on (中 of 中国-北欧…)
             if stop is not None and not self._inside_about(text, i - len(stop), end):
                 break
             if ch == "的" and not self._inside_about(text, i - 1, end):
@@ -128,6 +154,56 @@ class DocumentRule:
         while i < end and text[i] == "”":
             i += 1
         return i
+
+    def _is_named(self, text: str, m: DocMention) -> bool:
+        """False for a verb read as a document: a type word that is also a verb (会议决定，…) names a
+        document only when a document verb governs it (发表联合声明, 通过了会议决定), a 关于 opens
+        it, or it says something (粮食安全声明强调…)."""
+        if m.suffix not in self.verbal or "关于" in m.name or text.startswith(_SAYS, m.end):
+            return True
+        self._action(text, m)
+        return m.action is not None and m.action != "other"
+
+    def _descriptive(self, doc: Doc, start: int, end: int) -> int:
+        """A descriptive name with 的 (上合组织在多个领域开展工作的决议): when the name read so far
+        stops at a 的, it goes on leftwards to a named state or organisation (or an owner word such
+        as 成员国) that opens the clause part; no document verb may stand before the 的 (峰会发表的宣言)."""
+        text = doc.article.text
+        if start == 0 or text[start - 1] != "的":
+            return start
+        j = start - 1
+        floor = j
+        while floor > 0 and text[floor - 1] not in PUNCT and j - floor < 30:
+            floor -= 1
+        phrase = text[floor:j]
+        if not phrase or phrase.endswith(tuple(self.verbs)) or "关于" in phrase:
+            return start
+        owners = [m.start for m in doc.mentions if floor <= m.start and m.end <= j and m.kind in ("org", "state")]
+        for k in range(floor, j):
+            if text.startswith(self.owners, k):
+                owners.append(k)
+        for k in sorted(owners):
+            lead = text[floor:k]
+            if not lead or lead.endswith(self.lead_words):
+                return k
+        return start
+
+    def _cut_lead(self, doc: Doc, start: int, end: int) -> int:
+        """An untitled name read up to a comma may open with words of the clause (今年适逢上海合作组织
+        宪章): it starts at the first named organisation or state when words of a verb or a time stand
+        before it."""
+        text = doc.article.text
+        first = min((m.start for m in doc.mentions if start < m.start and m.end <= end and m.kind in ("org", "state")),
+                    default=None)
+        if first is not None:
+            lead = text[start:first]
+            if self.lead_in.fullmatch(lead) or (self.clause_lead and self.clause_lead.match(lead)):
+                return first
+        if self.clause_lead is not None:
+            hit = self.clause_lead.match(text, start, end)
+            if hit and hit.end() < end:
+                return hit.end()
+        return start
 
     def _inside_about(self, text: str, pos: int, end: int) -> bool:
         """True when a 关于 opens the phrase between the clause start and ``pos`` and no type
@@ -148,6 +224,8 @@ class DocumentRule:
         best = None
         for verb in self.verbs:
             for hit in re.finditer(re.escape(verb), clause):
+                if clause[:hit.start()].endswith(self._suffix_tuple):
+                    continue  # 宪章签署20周年: the verb of an earlier document's anniversary
                 # the verb that ends last, and the longest of those (审议通过 over 通过)
                 if best is None or hit.end() > best[0] + len(best[1]) or (
                         hit.end() == best[0] + len(best[1]) and len(verb) > len(best[1])):

@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import InputError, KGError, ResourceError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.lexicon import Lexicon
     from kg.pipeline.builder import Pipeline
     from kg.resources import Resources
 
@@ -98,21 +97,19 @@ class Synonyms:
     """Groups of names of the same state or organization (中国 = 中方 = 我国).
 
     Two names are synonyms when their normalised forms are in the same group. Groups are
-    disjoint: with ``strict`` a name given to a second group is a ResourceError, otherwise the name
-    is ambiguous and left out of every group (it then only matches itself).
+    disjoint: a name given to a second group is a :class:`~kg.errors.ResourceError`.
     """
 
-    def __init__(self, groups: Iterable[Iterable[str]] = (), strict: bool = True) -> None:
+    def __init__(self, groups: Iterable[Iterable[str]] = ()) -> None:
         self._group: dict[str, int] = {}
         self._heads: list[str] = []
-        self._ambiguous: set[str] = set()
         for names in groups:
-            self.add_group(list(names), strict)
+            self.add_group(list(names))
 
     def __len__(self) -> int:
         return len(self._heads)
 
-    def add_group(self, names: Sequence[str], strict: bool = True) -> None:
+    def add_group(self, names: Sequence[str]) -> None:
         """Add a group of names of one thing (the first is its head)."""
         names = [n for n in names if norm(n)]
         if not names:
@@ -120,7 +117,7 @@ class Synonyms:
         index = len(self._heads)
         self._heads.append(names[0])
         for name in names:
-            self._put(name, index, strict)
+            self._put(name, index)
 
     def add(self, form: str, same_as: str) -> None:
         """Make ``form`` a synonym of ``same_as``, starting a group when ``same_as`` has none."""
@@ -128,20 +125,13 @@ class Synonyms:
         if group is None:
             self.add_group([same_as, form])
         else:
-            self._put(form, group, strict=True)
+            self._put(form, group)
 
-    def _put(self, name: str, index: int, strict: bool) -> None:
-        key = norm(name)
-        if key in self._ambiguous:
-            return
-        old = self._group.setdefault(key, index)
-        if old == index:
-            return
-        if strict:
+    def _put(self, name: str, index: int) -> None:
+        old = self._group.setdefault(norm(name), index)
+        if old != index:
             raise ResourceError(f"synonyms: {name!r} is a name of both {self._heads[old]!r} "
                                 f"and {self._heads[index]!r}")
-        del self._group[key]
-        self._ambiguous.add(key)
 
     def key(self, text: str) -> str:
         """The comparison key of a name: its group for a known name, else its normalised form."""
@@ -149,36 +139,18 @@ class Synonyms:
         group = self._group.get(n)
         return n if group is None else f"\x00{group}"
 
-    def head(self, text: str) -> str | None:
-        """The first name of ``text``'s group (for a state, its canonical label), or None."""
-        group = self._group.get(norm(text))
-        return None if group is None else self._heads[group]
-
     @classmethod
-    def from_lexicon(cls, lexicon: Lexicon, extra: Iterable[Mapping[str, str]] = ()) -> Synonyms:
-        """Groups from the Chinese labels (pref, alt, hidden) of every state and organization of
-        the reference knowledge, plus ``extra`` rows (``form``, ``same_as``)."""
-        by_ref: dict[Any, list[str]] = {}
-        for ref, label in lexicon.labels.items():
-            if ref.kind in ("state", "org"):
-                by_ref.setdefault(ref, []).append(label)
-        for written, refs in lexicon.names.items():
-            for ref in refs:
-                if ref.kind in ("state", "org"):
-                    names = by_ref.setdefault(ref, [])
-                    if written not in names:
-                        names.append(written)
+    def from_rows(cls, rows: Iterable[Mapping[str, str]]) -> Synonyms:
+        """Groups from rows (``form``, ``same_as``): each form joins the group of its ``same_as``."""
         synonyms = cls()
-        for ref in sorted(by_ref, key=str):
-            synonyms.add_group(by_ref[ref], strict=False)  # a label of two nodes names neither
-        for row in extra:
+        for row in rows:
             synonyms.add(row["form"], row["same_as"])
         return synonyms
 
     @classmethod
-    def bundled(cls, lexicon: Lexicon, resources: Resources) -> Synonyms:
-        """The reference labels plus ``data/lexicon/eval_synonyms.tsv``."""
-        return cls.from_lexicon(lexicon, resources.tsv(SYNONYMS_FILE))
+    def bundled(cls, resources: Resources) -> Synonyms:
+        """The maintainers' scorer's table, ``data/lexicon/eval_synonyms.tsv``."""
+        return cls.from_rows(resources.tsv(SYNONYMS_FILE))
 
 
 # --------------------------------------------------------------------------- scores
@@ -311,6 +283,33 @@ class Matcher:
                        and not any(self.same(p, item_names(g, key)) for g in optional)]
         return score
 
+    def match_speeches(self, gold_items: Sequence[GoldItem], rows: Sequence[Row],
+                       names_of: Callable[[Any], list[Any]]) -> SetScore:
+        """Speeches: the titled gold items matched on the title (:meth:`match_set`), then each
+        untitled gold item (``"title": null``), in order, on its speaker.
+
+        ``rows`` have a title each (:func:`untitled_as_own`). An untitled gold item takes the first
+        answer left over (an extra, whether titled or not) of which a row's speaker names the gold
+        speaker or one of its aliases: a true positive where the item is required, neither found
+        nor faulted where it is optional. A required untitled item that takes none is missing,
+        as ``(untitled, by SPEAKER)``. These pairs are not scored for their speaker again.
+        """
+        titled = [g for g in gold_items if g.get("title")]
+        score = self.match_set(titled, [r.get("title", "") for r in rows], key="title")
+        for g in (g for g in gold_items if not g.get("title")):
+            speaker = names_of(g.get("speaker"))
+            hit = next((t for t in score.extra
+                        if any(self.same(r.get("speaker", ""), speaker) for r in rows if r.get("title") == t)), None)
+            if hit is not None:
+                score.extra.remove(hit)
+                if not g.get("optional"):
+                    score.tp += 1
+                score.fp -= 1
+            elif not g.get("optional"):
+                score.fn += 1
+                score.missing.append(f"(untitled, by {g.get('speaker')})")
+        return score
+
     def match_members(self, membership: Mapping[str, Any], rows: Sequence[Row]) -> SetScore:
         """The ``members`` answers (label, status) against the gold ``member`` and ``observer`` lists.
 
@@ -350,9 +349,34 @@ class ArticleScore:
     errors: list[str] = field(default_factory=list)
     categories: dict[str, Score] = field(default_factory=dict)
 
+    def micro(self) -> SetScore:
+        """Every set category of the article together."""
+        return _sum_sets(s for s in self.categories.values() if isinstance(s, SetScore))
+
+    def attributes(self) -> AttributeScore:
+        """Every attribute category of the article together."""
+        return _sum_attributes(s for s in self.categories.values() if isinstance(s, AttributeScore))
+
     def to_json(self) -> dict[str, Any]:
         return {"article": self.article, "gold": self.gold, "errors": list(self.errors),
                 "categories": {name: s.to_json() for name, s in self.categories.items()}}
+
+
+def _sum_sets(scores: Iterable[SetScore]) -> SetScore:
+    total = SetScore()
+    for score in scores:
+        total.tp += score.tp
+        total.fp += score.fp
+        total.fn += score.fn
+    return total
+
+
+def _sum_attributes(scores: Iterable[AttributeScore]) -> AttributeScore:
+    total = AttributeScore()
+    for score in scores:
+        total.ok += score.ok
+        total.all += score.all
+    return total
 
 
 def _ordinal(value: str) -> str:
@@ -377,9 +401,10 @@ def score_article(gold: Mapping[str, Any], answers: Mapping[str, Sequence[Row]],
                   article: str = "") -> ArticleScore:
     """Compare the query answers of one article's graph with its gold annotation.
 
-    ``answers`` maps each name of :data:`QUERIES` to its rows (column → value as a string). A
-    category whose key the gold file leaves out is not scored; an empty list means there is
-    nothing to find (every answer is a false positive).
+    ``answers`` maps each name of :data:`QUERIES` to its rows (column → value as a string). Every
+    category is scored, as the maintainers' scorer does: a list the gold file leaves out (or gives
+    as ``null``) is an empty list, nothing to find, and every answer is a false positive. Members
+    are scored only where the gold file gives a ``membership``.
     """
     out = ArticleScore(str(gold.get("article") or article))
     cats = out.categories
@@ -404,7 +429,8 @@ def score_article(gold: Mapping[str, Any], answers: Mapping[str, Sequence[Row]],
         return answers.get(name) or []
 
     def attribute(m: SetScore, rows: Sequence[Row], col: str, gkey: str, pkey: str = "label") -> AttributeScore:
-        """Of each matched item with a gold ``gkey``, whether a row of its answer gives it."""
+        """Of each matched item with a gold ``gkey``, whether a row of its answer gives it: a name
+        of it, or a value ending with it (中国国家主席 for 国家主席). A gold list is one value."""
         score = AttributeScore()
         for answer, g in m.pairs:
             want = g.get(gkey)
@@ -412,20 +438,18 @@ def score_article(gold: Mapping[str, Any], answers: Mapping[str, Sequence[Row]],
                 continue
             score.all += 1
             got = [r.get(col, "") for r in rows if r.get(pkey, "") == answer]
-            ends = [norm(w).lower() for w in (want if isinstance(want, list) else [want])]
-            if any(matcher.same(x, names_of(want)) or any(norm(x).lower().endswith(e) for e in ends)
-                   for x in got if x):
+            end = norm(want).lower()
+            if any(matcher.same(x, names_of(want)) or norm(x).lower().endswith(end) for x in got if x):
                 score.ok += 1
             else:
                 score.misses.append(f"{_label(g)}: want {want!r}, got {got!r}")
         return score
 
     # summits: one-to-one on the label, then the accuracy of their fields
-    if "summits" in gold:
-        summits = rows("summits")
-        m = matcher.match_set(as_items(gold["summits"] or []), [r.get("label", "") for r in summits])
-        cats["summits"] = m
-        cats["summit_fields"] = _summit_fields(m, summits, matcher, names_of)
+    summits = rows("summits")
+    m = matcher.match_set(as_items(gold.get("summits") or []), [r.get("label", "") for r in summits])
+    cats["summits"] = m
+    cats["summit_fields"] = _summit_fields(m, summits, matcher, names_of)
     for category, query, key, attr, col in (
             ("documents", "documents", "label", "document_types", "type"),
             ("initiatives", "initiatives", "label", "initiative_proposers", "proposer"),
@@ -435,10 +459,13 @@ def score_article(gold: Mapping[str, Any], answers: Mapping[str, Sequence[Row]],
             ("states", "states", "label", "", ""),
             ("attendees", "attendees", "label", "", ""),
             ("cooperation_areas", "areas", "label", "", "")):
-        if category not in gold:  # a category the annotation leaves out is not scored
-            continue
         answered = rows(query)
-        m = matcher.match_set(as_items(gold[category] or [], key), [r.get(key, "") for r in answered], key=key)
+        items = as_items(gold.get(category) or [], key)
+        if category == "speeches":
+            answered = untitled_as_own(answered)
+            m = matcher.match_speeches(items, answered, names_of)
+        else:
+            m = matcher.match_set(items, [r.get(key, "") for r in answered], key=key)
         cats[category] = m
         if attr:
             # the gold attribute has the same name as the query column (type, proposer, speaker, title)
@@ -447,6 +474,12 @@ def score_article(gold: Mapping[str, Any], answers: Mapping[str, Sequence[Row]],
     if membership:
         cats["members"] = matcher.match_members(membership, rows("members"))
     return out
+
+
+def untitled_as_own(speeches: Sequence[Row]) -> list[Row]:
+    """The speech rows with a stand-in title for each speech without one, ``<untitled IRI>``:
+    every untitled speech is its own answer, so two of them are two answers."""
+    return [r if r.get("title") else {**r, "title": f"<untitled {r.get('speech', '')}>"} for r in speeches]
 
 
 def _summit_fields(m: SetScore, summits: Sequence[Row], matcher: Matcher,
@@ -516,7 +549,13 @@ def read_gold(path: Path) -> dict[str, Any]:
                 continue
             if not isinstance(item, dict):
                 raise InputError(f"{where} is {_json_type(item)}; write a string or an object")
-            if not isinstance(item.get(key), str) or not item[key]:
+            if category == "speeches" and item.get(key) is None:
+                speaker = item.get("speaker")
+                if not (isinstance(speaker, str) and speaker) and not (
+                        isinstance(speaker, list) and speaker and all(isinstance(s, str) for s in speaker)):
+                    raise InputError(f"{where} has no title and no 'speaker'; a speech without a title "
+                                     "(\"title\": null) is matched on its speaker")
+            elif not isinstance(item.get(key), str) or not item[key]:
                 raise InputError(f"{where} has no {key!r} (a non-empty string)")
             names = item.get("aliases")
             if names is not None and not (isinstance(names, list) and all(isinstance(a, str) for a in names)):
@@ -573,48 +612,32 @@ class Report:
     articles: list[ArticleScore]
 
     def totals(self) -> dict[str, Score]:
-        """Each category summed over the articles (set counts; right / all)."""
+        """Each category summed over the articles (set counts; right / all), in report order."""
+        names = list(dict.fromkeys(name for art in self.articles for name in art.categories))
+        names = [n for n in CATEGORIES if n in names] + [n for n in names if n not in CATEGORIES]
         out: dict[str, Score] = {}
-        for art in self.articles:
-            for name, score in art.categories.items():
-                if isinstance(score, SetScore):
-                    total = out.setdefault(name, SetScore())
-                    assert isinstance(total, SetScore)
-                    total.tp += score.tp
-                    total.fp += score.fp
-                    total.fn += score.fn
-                else:
-                    acc = out.setdefault(name, AttributeScore())
-                    assert isinstance(acc, AttributeScore)
-                    acc.ok += score.ok
-                    acc.all += score.all
-        return {name: out[name] for name in CATEGORIES if name in out} | \
-               {name: s for name, s in out.items() if name not in CATEGORIES}
+        for name in names:
+            scores = [art.categories[name] for art in self.articles if name in art.categories]
+            sets = [s for s in scores if isinstance(s, SetScore)]
+            out[name] = _sum_sets(sets) if sets else _sum_attributes(
+                s for s in scores if isinstance(s, AttributeScore))
+        return out
 
     def micro(self) -> SetScore:
         """Every set category of every article together."""
-        micro = SetScore()
-        for score in self.totals().values():
-            if isinstance(score, SetScore):
-                micro.tp += score.tp
-                micro.fp += score.fp
-                micro.fn += score.fn
-        return micro
+        return _sum_sets(art.micro() for art in self.articles)
 
     def attributes(self) -> AttributeScore:
-        acc = AttributeScore()
-        for score in self.totals().values():
-            if isinstance(score, AttributeScore):
-                acc.ok += score.ok
-                acc.all += score.all
-        return acc
+        """Every attribute category of every article together."""
+        return _sum_attributes(art.attributes() for art in self.articles)
 
     @property
     def errors(self) -> int:
         return sum(len(a.errors) for a in self.articles)
 
     def summary_line(self) -> str:
-        """The last line: ``articles N  micro P … R … F1 …  attributes k/n  errors e``."""
+        """The last line, as the maintainers' scorer prints it:
+        ``articles N  micro P … R … F1 …  attributes k/n  errors e``."""
         p, r, f = self.micro().prf
         acc = self.attributes()
         return (f"articles {len(self.articles)}  micro P {p:.3f} R {r:.3f} F1 {f:.3f}  "
@@ -628,11 +651,12 @@ class Report:
             "summary": {
                 "articles": len(self.articles),
                 "errors": self.errors,
-                "micro": {k: v for k, v in micro.to_json().items() if k not in ("missing", "extra", "matched")},
-                "attributes": {k: v for k, v in acc.to_json().items() if k != "misses"},
-                "per_category": {name: {k: v for k, v in s.to_json().items()
-                                        if k not in ("missing", "extra", "matched", "misses")}
-                                 for name, s in self.totals().items()},
+                "micro": _counts_json(micro),
+                "attributes": _counts_json(acc),
+                "per_category": {name: _counts_json(s) for name, s in self.totals().items()},
+                "per_article": [{"article": art.article, **_counts_json(art.micro()),
+                                 "attributes": _counts_json(art.attributes()), "errors": len(art.errors)}
+                                for art in self.articles],
             },
         }
 
@@ -641,32 +665,62 @@ class Report:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     def table(self, per_article: bool = True) -> str:
-        """The printed report: each article's categories, the totals, and the summary line."""
+        """The printed report.
+
+        With ``per_article``, first each article's categories exactly as the maintainers' scorer
+        prints them (``== ID`` then one line per category with the items missing and extra). Then
+        the totals per category over all articles (``== total (N articles)``), the micro scores of
+        each article (``== per article``), and last the scorer's summary line.
+        """
         lines: list[str] = []
         if per_article:
             for art in self.articles:
                 lines.append(f"== {art.article}")
                 lines.extend(f"   error: {e}" for e in art.errors)
                 for name, score in art.categories.items():
-                    lines.extend(_score_lines(name, score, details=True))
+                    lines.extend(_score_lines(name, score))
+        width = max([len(name) for name in self.totals()] + [len(a.article) for a in self.articles] + [22])
+        head = f"{'tp':>5} {'fp':>5} {'fn':>5}  {'P':>5}  {'R':>5}  {'F1':>5}"
         lines.append(f"== total ({len(self.articles)} article{'s' if len(self.articles) != 1 else ''})")
+        lines.append(f"   {'category':<{width}} {head}")
         for name, score in self.totals().items():
-            lines.extend(_score_lines(name, score, details=False))
+            lines.append(f"   {name:<{width}} {_total_cells(score)}")
+        lines.append(f"   {'micro (set categories)':<{width}} {_total_cells(self.micro())}")
+        lines.append(f"   {'attributes':<{width}} {_total_cells(self.attributes())}")
+        lines.append("== per article")
+        lines.append(f"   {'article':<{width}} {head}  attributes")
+        for art in self.articles:
+            acc = art.attributes()
+            lines.append(f"   {art.article:<{width}} {_total_cells(art.micro())}  {acc.ok}/{acc.all}"
+                         + (f"  errors {len(art.errors)}" if art.errors else ""))
         lines.append(self.summary_line())
         return "\n".join(lines) + "\n"
 
 
-def _score_lines(name: str, score: Score, details: bool) -> list[str]:
+def _counts_json(score: Score) -> dict[str, Any]:
+    """A score's counts without its item lists."""
+    return {k: v for k, v in score.to_json().items() if k not in ("missing", "extra", "matched", "misses")}
+
+
+def _total_cells(score: Score) -> str:
+    """``tp fp fn P R F1`` in columns, or ``right/all`` and the accuracy under F1."""
+    if isinstance(score, SetScore):
+        p, r, f = score.prf
+        return f"{score.tp:>5} {score.fp:>5} {score.fn:>5}  {p:.3f}  {r:.3f}  {f:.3f}"
+    return f"{f'{score.ok}/{score.all} right':>17}  {'':>5}  {'':>5}  {score.accuracy:.3f}"
+
+
+def _score_lines(name: str, score: Score) -> list[str]:
+    """One category of one article, in the maintainers' scorer's words."""
     if isinstance(score, SetScore):
         p, r, f = score.prf
         lines = [f"   {name:<20} P {p:.2f} R {r:.2f} F1 {f:.2f}  (tp {score.tp} fp {score.fp} fn {score.fn})"]
-        if details and score.missing:
+        if score.missing:
             lines.append(f"      missing: {'、'.join(score.missing[:12])}")
-        if details and score.extra:
+        if score.extra:
             lines.append(f"      extra:   {'、'.join(score.extra[:12])}")
         return lines
-    misses = f"  {score.misses[:4]}" if details and score.misses else ""
-    return [f"   {name:<20} {score.ok}/{score.all} right{misses}"]
+    return [f"   {name:<20} {score.ok}/{score.all} right" + (f"  {score.misses[:4]}" if score.misses else "")]
 
 
 class Evaluator:
@@ -677,7 +731,7 @@ class Evaluator:
         from kg.query import bundled_queries
 
         self.pipeline = pipeline or Pipeline()
-        self.matcher = matcher or Matcher(Synonyms.bundled(self.pipeline.lexicon, self.pipeline.resources))
+        self.matcher = matcher or Matcher(Synonyms.bundled(self.pipeline.resources))
         queries = bundled_queries()
         self.queries = {name: queries[name] for name in QUERIES}
         self._background: list[Any] | None = None

@@ -70,3 +70,45 @@ def test_speeches_title_is_not_a_document(run):
     r = run(SCO24 + "习近平发表题为《推动构建上合组织合作新格局的行动计划》的讲话。")
     assert r.of_class("Document") == set()
     assert len(r.of_class("Speech")) == 1
+
+
+# Speeches without a title, by their speaker. Invented meetings and sentences.
+def _untitled(r) -> dict[str, set[str]]:
+    """Each speech without a title and its speakers."""
+    return {s: r.objects(s, "speaker") for s in r.of_class("Speech") if not r.objects(s, "title")}
+
+
+@pytest.mark.parametrize("sentence,speaker", [
+    ("国家主席习近平出席会议并发表重要讲话。", "person:习近平"),
+    ("俄罗斯总统普京在会上发言，介绍了俄方的看法。", "person:普京"),
+    ("哈萨克斯坦总统托卡耶夫在发言中感谢各方支持。", "person:托卡耶夫"),
+    ("习近平发表主旨演讲，阐述中方主张。", "person:习近平"),
+    ("吉尔吉斯斯坦总统扎帕罗夫主持会议并致辞。", "person:扎帕罗夫"),
+], ids=["bing-fabiao-zhongyao-jianghua", "zai-huishang-fayan", "zai-fayan-zhong", "zhuzhi-yanjiang", "bing-zhici"])
+def test_speeches_without_title(run, sentence, speaker):
+    r = run(SCO24 + sentence)
+    speeches = _untitled(r)
+    assert list(speeches.values()) == [{speaker}]
+    (ref,) = speeches
+    assert r.objects(ref, "deliveredAt") == {"summit:sco/heads-of-state/24"}
+
+
+def test_speeches_one_per_speaker_and_meeting(run):
+    r = run(SCO24 + "习近平出席会议并发表重要讲话。习近平在讲话中指出，各方应加强团结。"
+                    "习近平在会上发表题为《同心协力 共创未来》的重要讲话。")
+    assert r.of_class("Speech") == {_speech("sco/heads-of-state/24", "同心协力 共创未来")}
+
+
+def test_speeches_surname_and_title_name_the_speaker(run):
+    r = run(SCO24 + "国家主席习近平出席会议。习主席在发表讲话时说，合作前景广阔。")
+    assert list(_untitled(r).values()) == [{"person:习近平"}]
+
+
+@pytest.mark.parametrize("sentence", [
+    "习近平将在峰会上发表重要讲话。",
+    "蒙古国总统巴特图勒嘎、阿富汗总统加尼列席并发言。",
+    "会后习近平出席记者会。习近平发表重要讲话，介绍会晤成果。",
+    "各方认真听取了讲话。",
+], ids=["future", "list-of-speakers", "press-conference", "no-speaker"])
+def test_speeches_without_title_not_read(run, sentence):
+    assert _untitled(run(SCO24 + sentence)) == {}

@@ -56,7 +56,7 @@ class Pipeline:
             PersonRule(self.lexicon, self.segmenter),
             SummitRule(self.lexicon),
             DocumentRule(self.lexicon, doc_words),
-            InitiativeRule(self.lexicon, initiative_words),
+            InitiativeRule(self.lexicon, initiative_words, self.segmenter),
             SpeechRule(),
             AttendanceRule(self.lexicon),
             AreaRule(self.lexicon, self.segmenter),

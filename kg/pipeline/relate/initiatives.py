@@ -12,7 +12,8 @@ import re
 from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref, Value
-from kg.pipeline.relate.common import agent_before
+from kg.pipeline.relate.common import PUNCT, agent_before
+from kg.pipeline.segment import Segmenter
 
 
 def _alt(words: list[str]) -> str:
@@ -22,8 +23,9 @@ def _alt(words: list[str]) -> str:
 class InitiativeRule:
     name = "initiative"
 
-    def __init__(self, lexicon: Lexicon, words: dict[str, list[str]]) -> None:
+    def __init__(self, lexicon: Lexicon, words: dict[str, list[str]], segmenter: Segmenter | None = None) -> None:
         self.lexicon = lexicon
+        self.segmenter = segmenter
         self.heads = tuple(words["head"])
         self.after = tuple(words["after"])
         self.addressees = tuple(words["addressee"])
@@ -35,9 +37,17 @@ class InitiativeRule:
         self.own = re.compile(r"(?P<verb>提出|发起|倡议|首倡)的“(?P<name>[^”]{2,30})”")
         self.quoted_initiative = re.compile(r"“(?P<name>[^”]{2,30}倡议)”")
         self.community = re.compile(
-            # the name may hold a hyphen: 中国－中亚命运共同体
-            rf"(?:{build})(?:{qual})?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\-－]{{1,11}}?共同体)")
+            # the name may hold a hyphen: 中国-中亚命运共同体; a modifier with 的 may stand before it
+            # (打造休戚与共、安危共担的上合命运共同体)
+            rf"(?:{build})(?:{qual}|[^，。；：“”《》]{{2,24}}?的)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\-－]{{1,11}}?共同体)")
         self.appeal = re.compile(r"倡议(?![，。；、：])")
+        self.numbered = re.compile(rf"(?<![0-9一二两三四五六七八九十第])(?:[0-9]+|[一二两三四五六七八九十]+)点(?:{_alt(words.get('numbered', []))})")
+        self.concept = re.compile(_alt(words.get("concept", []))) if words.get("concept") else None
+        self.concept_stops = tuple(sorted(words.get("concept_stop", []), key=len, reverse=True))
+        self.proposing = tuple(words.get("proposing", []))
+        self.quoted_head = re.compile(rf"“(?P<name>[^“”]{{2,24}})”(?P<head>{_alt(words.get('quoted_head', []))})")
+        self.joint = re.compile(rf"(?:{_alt(words.get('joint', []))})(?:携手|共同|全力)?(?:{build}|弘扬|践行)?"
+                                rf"(?:{qual})?“(?P<name>[^“”]{{2,24}})”(?![\u4e00-\u9fff]{{0,2}}(?:{_alt(words.get('quoted_head', []))}))")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.article.text
@@ -67,11 +77,78 @@ class InitiativeRule:
                 if self._noun(doc, hit.start(), hit.end()):
                     continue
                 self._clauses(doc, hit.end(), e, agent_before(doc, hit.start(), s), hit.start())
+            self._shapes(doc, s, e)
         for m in [m for m in doc.mentions if m.kind == "initiative"]:
             lead = text[max(0, m.start - 3):m.start].rstrip("“")
-            if m.text.endswith(self.heads) or lead.endswith(self.support) or m.text.startswith(self.support):
+            if m.text.endswith(self.heads) or lead.endswith(self.support) or m.text.startswith(self.support) or (
+                    self._after_verb(text, m.start)):
                 self._initiative(doc, m.text, m.start, m.end, "initiative-known", ref=m.ref)
         return doc
+
+    def _after_verb(self, text: str, start: int) -> bool:
+        """A known initiative counts after any verb (加强“一带一路”建设): the word before it is a verb."""
+        if self.segmenter is None:
+            return False
+        j = start - 1 if start > 0 and text[start - 1] == "“" else start
+        before = text[max(0, j - 4):j]
+        if not before or before[-1] in "，。；：、“”《》（）":
+            return False
+        words = self.segmenter.tokenizer.lcut(before, HMM=False)
+        tag = self.segmenter.word_tag(words[-1]) if words else None
+        return bool(tag) and tag.startswith("v") and tag != "vn"
+
+    def _shapes(self, doc: Doc, s: int, e: int) -> None:
+        """Initiatives found by their shape in the sentence ``s:e``: numbered proposals (六点建议),
+        concepts (…的亚洲安全观), quoted names with a head noun (“X”合作模式, “X”计划), and what the
+        leaders jointly decide to build (一致决定弘扬“X”), which has no proposer."""
+        text = doc.article.text
+        for hit in self.numbered.finditer(text, s, e):
+            agent = agent_before(doc, hit.start(), s)
+            self._initiative(doc, hit.group(), hit.start(), hit.end(), "initiative-numbered", agent,
+                             (agent.start if agent else hit.start(), hit.end()))
+        if self.concept is not None:
+            for hit in self.concept.finditer(text, s, e):
+                if text[hit.end():hit.end() + 1] in ("念", "点", "察", "众", "看", "测"):
+                    continue  # 安全观念, 观点: not a concept's head
+                start = self._concept_start(text, s, hit.start())
+                if hit.end() - start < 3:
+                    continue
+                before = text[max(s, start - 4):start]
+                agent = None
+                if before.endswith(self.proposing) or before.endswith(tuple("积极" + v for v in self.proposing)):
+                    agent = agent_before(doc, start, s)
+                self._initiative(doc, text[start:hit.end()], start, hit.end(), "initiative-concept", agent,
+                                 (agent.start if agent else start, hit.end()))
+        for hit in self.quoted_head.finditer(text, s, e):
+            if any(m.start <= hit.start("name") and hit.end("name") <= m.end and m.kind in ("org", "summit")
+                   for m in doc.mentions):
+                continue  # a quoted organisation or meeting, not a proposal
+            agent = None if self._joint_before(text, s, hit.start()) else agent_before(doc, hit.start(), s)
+            self._initiative(doc, hit.group(), hit.start(), hit.end(), "initiative-quoted-head", agent,
+                             (agent.start if agent else hit.start(), hit.end()))
+        for hit in self.joint.finditer(text, s, e):
+            self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-joint")
+
+    def _joint_before(self, text: str, s: int, start: int) -> bool:
+        return any(w in text[s:start] for w in ("一致认为", "一致同意", "一致决定", "共同决定", "商定"))
+
+    def _concept_start(self, text: str, floor: int, head: int) -> int:
+        """Read a concept's name leftwards from its head: over Han characters, and over 、 where a
+        的 closes the enumerated modifiers (共同、综合、合作、可持续的), to a stop word or punctuation."""
+        i = head
+        while i > floor:
+            ch = text[i - 1]
+            if ch in PUNCT and ch != "、":
+                break
+            if not ("\u4e00" <= ch <= "\u9fff" or ch == "、"):
+                break
+            if any(text.startswith(w, i - len(w)) for w in self.concept_stops):
+                break
+            i -= 1
+        name = text[i:head]
+        if "、" in name and "的" not in name[name.rfind("、"):]:
+            i += name.rfind("、") + 1  # 新安全观、新发展观: an enumeration of concepts, not of modifiers
+        return i
 
     @staticmethod
     def _noun(doc: Doc, start: int, end: int) -> bool:
@@ -80,7 +157,10 @@ class InitiativeRule:
         text = doc.article.text
         if start > 0 and text[start - 1] in "”\"的项该此一大要":
             return True
-        if text.startswith(("得到", "获得", "受到", "提出", "的", "是", "已"), end):
+        if text.startswith(("得到", "获得", "受到", "提出", "的", "是", "已", "与", "和", "同", "对接"), end):
+            return True
+        if text[max(0, start - 2):start] == "合作":
+            return True  # 区域合作倡议与…对接: the noun
             return True
         return any(m.kind == "initiative" and m.start < start and end <= m.end for m in doc.mentions)
 

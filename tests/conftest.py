@@ -62,7 +62,7 @@ class Result:
         assert found, f"no fact {subject} {predicate} {obj}; facts: {sorted(self.triples)}"
         ev = found[0].evidence
         assert ev is not None
-        return self.text[ev.start:ev.end]
+        return self.doc.article.own_text[ev.start:ev.end]  # as written (the rules read the folded text)
 
     def labels(self, kind: str, predicate: str = "label") -> set[str]:
         """Labels (or another literal predicate) of every subject of one kind."""

@@ -52,9 +52,9 @@ class Pipeline:
         initiative_words = _roles(self.resources.jsonl("lexicon/initiative_words.jsonl"))
         self.stages: list[Stage] = [
             self.recogniser,
-            DatelineRule(),
+            DatelineRule(self.lexicon),
             PersonRule(self.lexicon, self.segmenter),
-            SummitRule(self.lexicon),
+            SummitRule(self.lexicon, self.resources.jsonl("lexicon/meeting_shapes.jsonl"), self.segmenter),
             DocumentRule(self.lexicon, doc_words),
             InitiativeRule(self.lexicon, initiative_words, self.segmenter),
             SpeechRule(),

@@ -1,14 +1,18 @@
-"""Summits: full names (ORG + council + 第N次会议), back-references, date, format, chair, city."""
+"""Summits: every meeting a report names (by shape), back-references, and per meeting the date,
+format, chair and city its own clauses state."""
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, replace
 
 from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref, Value
-from kg.pipeline.dates import NUM, DateExpr, cn_number, find_dates, find_relative
-from kg.pipeline.relate.common import SUMMIT_ALIASES, mentions_in
+from kg.pipeline.dates import DateExpr, find_dates, find_relative
+from kg.pipeline.relate.common import SUMMIT_ALIASES, mentions_in, summit_at
+from kg.pipeline.relate.meetings import MeetingFinder, MeetingName
+from kg.pipeline.segment import Segmenter
 
 #: Words before 主席国 that name the chair of an earlier or later meeting, not of this one.
 _OTHER_TERM = ("下任", "下一任", "下届", "下一届", "候任", "前任", "上任", "上一任", "上届", "上一届")
@@ -20,123 +24,236 @@ _BEFORE_BARE = ("出席", "参加", "列席", "主持", "举行", "召开", "结
                 "召开了", "在", "于", "次", "届", "本", "此", "该", "这", "上述", "整个", "了")
 
 
-#: Words before a meeting's name that make it another meeting of the series.
-_OTHER_MEETING = ("上", "下", "前", "历", "每", "首", "本届以前", "上一", "下一", "往届", "历届")
+#: Councils of leaders' meetings: a name without a council word means the first one a series has.
+_TOP_LEVEL = ("heads-of-state", "leaders", "heads-of-government")
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What a meeting name resolves to: its node and the series it belongs to."""
+
+    ref: Ref
+    org: Ref | None
+    council: str | None
+    series: str
+    core: str
+    city: Ref | None
+    ordinal: int | None = None
+
+    def at(self, key: str, ordinal: int | None = None) -> "Meeting":
+        return replace(self, ref=Ref("summit", key), ordinal=ordinal)
 
 
 class SummitRule:
-    """Recognise the summits a report names and the attributes it states for the main one.
+    """Every meeting a report names, each its own node, and the attributes stated for each.
 
-    The main summit is the first one named in full; short forms (峰会, 本次会议…) refer to it.
+    Names are found by their shape (:class:`~kg.pipeline.relate.meetings.MeetingFinder`); the
+    gazetteer only says which organization a name belongs to. The report's own meeting (the main
+    summit) is the first one named with an ordinal, else the first one named; back-references
+    (峰会, 本次会议…) refer to it. A meeting of a mechanism no dictionary holds gets a node keyed
+    by its name as written and its ordinal.
     """
 
     name = "summit"
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, shapes: list[dict], segmenter: Segmenter | None = None) -> None:  # type: ignore[type-arg]
         self.lexicon = lexicon
-        orgs = sorted((n for n, refs in lexicon.names.items()
-                       if any(r.kind == "org" and "UnitOnly" not in lexicon.classes.get(r, set()) for r in refs)),
-                      key=lambda n: (-len(n), n))
-        councils = sorted({c.pattern for c in lexicon.councils if c.pattern}, key=lambda p: (-len(p), p))
-        # a summit mechanism (中国-中亚峰会机制, 中国-中亚机制) names its meetings by its stem:
-        # 第二届中国-中亚峰会
-        self.stems: dict[str, str] = {}
-        for name in orgs:
+        orgs: dict[str, Ref] = {}
+        for written, refs in lexicon.names.items():
+            ref = next((r for r in refs if r.kind == "org" and "UnitOnly" not in lexicon.classes.get(r, set())), None)
+            if ref is not None:
+                orgs[written] = ref
+        # a summit mechanism (中国-中亚峰会机制) names its meetings by its stem: 第二届中国-中亚峰会
+        for written, ref in list(orgs.items()):
             for suffix in ("峰会机制", "机制"):
-                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                    self.stems.setdefault(name[: -len(suffix)], name)
+                if written.endswith(suffix) and len(written) - len(suffix) >= 2:
+                    orgs.setdefault(written[: -len(suffix)], ref)
                     break
-        org_alt = "|".join(map(re.escape, orgs))
-        edition_alt = "|".join(map(re.escape, sorted(set(orgs) | set(self.stems), key=lambda n: (-len(n), n))))
-        council_alt = "|".join(map(re.escape, councils))
-        self.full_name = re.compile(
-            rf"(?P<org>{org_alt})(?P<council>{council_alt})?第(?P<ord>{NUM})次(?P<unit>会议|会晤|峰会)"
-            rf"|(?P<first>首届|首次|第(?P<ord2>{NUM})届)(?P<org2>{edition_alt})(?P<council2>{council_alt})?(?P<unit2>峰会|会议|会晤)"
-        )
-        self.council_of = {c.pattern: c.council for c in lexicon.councils}
+        councils = {c.pattern: c.council for c in lexicon.councils if c.pattern}
+        self.finder = MeetingFinder(shapes, councils, orgs, segmenter)
+        # the council of an organization's meetings when a name gives none: its one series
+        by_org: dict[str, set[str]] = {}
+        for series in lexicon.series:
+            org_key, _, council = series.key.partition("/")
+            by_org.setdefault(org_key, set()).add(council)
+        self.default_council = {}
+        for org_key, councils_of in by_org.items():
+            top = [c for c in _TOP_LEVEL if c in councils_of]
+            self.default_council[org_key] = top[0] if top else next(iter(sorted(councils_of)))
         self.next_meeting = re.compile(
             r"下[一]?[次届](?:会议|峰会|会晤)?将于(?:(?P<year>\d{4})年)?(?:\d{1,2}月)?(?:[^，。；]{0,6}?)在[^，。；]{1,12}?举行")
         self.next_chair = re.compile(r"(?:将)?(?:接任|担任)(?:下一?[任届]|新一?[任届])?(?:的)?轮值主席国")
-        self.plain_name = re.compile(rf"(?P<org>{edition_alt})(?P<council>{council_alt})?(?P<unit>峰会|会议|会晤)")
-        cities = sorted({n for n, refs in lexicon.names.items() if any(r.kind == "city" for r in refs)},
-                        key=lambda n: (-len(n), n))
-        self.city_summit = re.compile(
-            rf"(?P<org>{org_alt})?(?P<city>{'|'.join(map(re.escape, cities))})峰会") if cities else re.compile("(?!)")
         self.words = lexicon.summit_words
         self.alias_re = re.compile("|".join(map(re.escape, SUMMIT_ALIASES)))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.article.text
-        summits: list[tuple[Ref, Mention]] = []
-        for found in self.full_name.finditer(text):
-            ref, label = self._summit(doc, found)
-            mention = Mention("summit", found.start(), found.end(), found.group(), ref, rule=self.name)
-            summits.append((ref, mention))
-            doc.mentions.append(mention)
-        if not summits:
-            found = sorted(self._city_summits(doc, None) + self._plain_summits(doc, None),
-                           key=lambda f: f[1].start)
-            if not found:
-                return doc
-            summits = found[:1]  # the first meeting the report names
-            doc.mentions.append(summits[0][1])
-        main, first = summits[0]
-        doc.context["summit"] = main
-        article = Ref("article", doc.article.id)
-        for ref, mention in summits:
-            doc.add(article, "about" if ref == main else "mentions", ref, mention.start, mention.end, self.name)
-        self._aliases(doc, main, first)
-        self._date(doc, main)
-        self._format(doc, main)
-        self._chair(doc, main)
-        self._city(doc, main)
-        self._next(doc, main)
-        for ref, mention in self._city_summits(doc, main) + self._plain_summits(doc, main):
-            if mention.start == first.start or any(m.start == mention.start and m.kind == "summit"
-                                                   and m.rule != "summit-alias" for m in doc.mentions):
+        names = self.finder.find(doc)
+        if not names:
+            return doc
+        anchor = self._anchor(doc, None)
+        order = sorted(range(len(names)), key=lambda i: (names[i].relation != "this", names[i].ordinal is None, i))
+        main: Meeting | None = None
+        found: list[tuple[MeetingName, Meeting]] = []
+        for i in order:
+            meeting = self._identity(doc, names[i], main, anchor)
+            if meeting is None:
                 continue
-            doc.mentions[:] = [m for m in doc.mentions if not (m.rule == "summit-alias"
-                                                               and mention.start <= m.start < mention.end)]
+            if main is None and names[i].relation == "this":
+                main = meeting
+            found.append((names[i], meeting))
+        if main is None:
+            return doc
+        found.sort(key=lambda item: item[0].start)
+        doc.context["summit"] = main.ref
+        article = Ref("article", doc.article.id)
+        spans: list[tuple[Ref, int, int]] = []
+        for name, meeting in found:
+            self._node(doc, name, meeting)
+            mention = Mention("summit", name.start, name.end, name.label, meeting.ref, rule=self.name)
             doc.mentions.append(mention)
-            if ref != main:
-                doc.add(article, "mentions", ref, mention.start, mention.end, "summit-city-name")
+            spans.append((meeting.ref, name.start, name.end))
+            doc.add(article, "about" if meeting.ref == main.ref else "mentions", meeting.ref, name.start, name.end,
+                    self.name)
+        first = next(Mention("summit", n.start, n.end, n.label, m.ref) for n, m in found if m.ref == main.ref)
+        self._aliases(doc, main.ref, first)
+        spans += [(m.ref, m.start, m.end) for m in doc.mentions if m.rule == "summit-alias" and m.ref is not None]
+        doc.context["summit_spans"] = sorted(spans, key=lambda s: (s[1], s[2]))
         doc.mentions.sort(key=lambda m: (m.start, -m.end))
+        self._date(doc, main.ref)
+        self._format(doc, main.ref)
+        self._chair(doc, main.ref)
+        self._city(doc, main.ref)
+        self._next(doc, main.ref)
+        for name, meeting in found:
+            if meeting.ref != main.ref:
+                self._other(doc, name, meeting)
         return doc
 
-    def _city_summits(self, doc: Doc, main: Ref | None) -> list[tuple[Ref, Mention]]:
-        """Summits named by their city (青岛峰会, 上合组织杜尚别峰会): the report's own summit when
-        it met in that city, else the summit of the reference series held there (nearest in time
-        to the report). The name becomes an altLabel of that summit."""
+    # -- identity ------------------------------------------------------------------------
+    def _identity(self, doc: Doc, name: MeetingName, main: Meeting | None, anchor: dt.date | None) -> Meeting | None:
+        """Which meeting a name stands for: a reference summit where the gazetteer knows its
+        organization (上海合作组织成员国元首理事会第二十次会议 → summit/sco/heads-of-state/20), the
+        report's own meeting when the name is a shorter one of it (中国-中亚峰会, 青岛峰会), else a
+        meeting keyed by the series' name as written and its ordinal, city or year."""
         lex = self.lexicon
-        text = doc.article.text
-        taken = [(m.start, m.end) for m in doc.mentions if m.kind == "summit" and m.rule == self.name]
-        main_city = next((f.object for f in doc.facts if f.subject == main and f.predicate == "city"), None)
-        if main is not None and main_city is None:
-            main_city = lex.summit_city.get(main)
-        main_org = next((f.object for f in doc.facts if f.subject == main and f.predicate == "organizer"), None)
-        anchor = doc.article.published
-        out: list[tuple[Ref, Mention]] = []
-        for hit in self.city_summit.finditer(text):
-            if any(s <= hit.start() < e for s, e in taken):
+        org = name.org
+        stem_only = not self.finder._stem(name.core.removesuffix(name.head)) if name.core else True
+        if org is None and main is not None and stem_only:
+            org = main.org  # 领导人第十次会晤, 第二次峰会, 下次会议: the series of the report's meeting
+        if org is None and main is not None and name.core and name.core == main.core:
+            org = main.org
+        council = name.council or (self.default_council.get(org.key) if org else None) or (
+            main.council if main is not None and org == main.org else None)
+        if org is not None:
+            series = f"{org.key}/{council or 'meetings'}"
+        elif name.core and not stem_only:
+            series = iris.slug(name.core)
+        elif main is not None:
+            series = main.series
+        else:
+            return None
+        same_series = main is not None and main.series == series
+        core = name.core or (main.core if main is not None and same_series else name.head)
+        meeting = Meeting(Ref("summit", ""), org, council, series, core, name.city)
+        if name.ordinal is not None:
+            return meeting.at(f"{series}/{name.ordinal}", name.ordinal)
+        if name.relation in ("next", "previous") and main is not None and same_series:
+            number = main.ref.key.rsplit("/", 1)[-1]
+            if number.isdigit():
+                step = 1 if name.relation == "next" else -1
+                return meeting.at(f"{series}/{int(number) + step}", int(number) + step)
+            return None
+        if name.relation != "this":
+            return None  # 下次会议 of a meeting with no ordinal: nothing to name it by
+        if name.city is not None:
+            if main is not None and self._city_of(doc, main.ref) == name.city and (org is None or org == main.org):
+                return main
+            held = [s for s, c in lex.summit_city.items() if c == name.city
+                    and (org is None or s.key.startswith(f"{org.key}/"))]
+            if len(held) > 1 and anchor is not None:
+                dated = [s for s in held if lex.summits.get(s)]
+                held = [min(dated, key=lambda s: abs((lex.summits[s] - anchor).days))] if dated else []
+            if not held and main is not None and (org is None or org == main.org):
+                return main  # 杭州峰会 in a report of the G20 summit in Hangzhou
+            if len(held) == 1:
+                key = held[0].key
+                number = key.rsplit("/", 1)[-1]
+                return replace(meeting, series=key.rsplit("/", 1)[0]).at(key, int(number) if number.isdigit() else None)
+            return meeting.at(f"{series}/{iris.slug(lex.labels.get(name.city, name.city.key))}")
+        if main is not None and same_series:
+            return main
+        if main is not None and org is not None and org == main.org and name.council is None:
+            return main  # 上合组织峰会 in a report of an SCO summit
+        if anchor is None:
+            return None
+        held = [r for r, d in lex.summits.items() if r.key.startswith(series + "/") and d
+                and abs((d - anchor).days) <= 200]
+        if held:
+            key = min(held, key=lambda r: abs((lex.summits[r] - anchor).days)).key
+            number = key.rsplit("/", 1)[-1]
+            return meeting.at(key, int(number) if number.isdigit() else None)
+        return meeting.at(f"{series}/{anchor.year}")
+
+    def _city_of(self, doc: Doc, summit: Ref) -> Ref | None:
+        stated = next((f.object for f in doc.facts if f.subject == summit and f.predicate == "city"), None)
+        return stated if isinstance(stated, Ref) else self.lexicon.summit_city.get(summit)
+
+    def _node(self, doc: Doc, name: MeetingName, meeting: Meeting) -> None:
+        """The meeting's node: class, name, organizer, ordinal and series (once per meeting)."""
+        lex = self.lexicon
+        ref = meeting.ref
+        span = (name.start, name.end)
+        known = ref in lex.summits
+        seen = doc.context.setdefault("summits_seen", set())
+        label = name.label
+        if ref in seen:  # type: ignore[operator]
+            if label != lex.labels.get(ref) and not any(
+                    f.subject == ref and f.predicate in ("label", "alias") and getattr(f.object, "value", None) == label
+                    for f in doc.facts):
+                doc.add(ref, "alias", Value(label, lang="zh-Hans"), *span, self.name)
+            return
+        seen.add(ref)  # type: ignore[union-attr]
+        doc.entity(ref, lex.labels.get(ref, label), "Summit", known=known)
+        doc.add(ref, "type", Ref("class", "Summit"), *span, self.name)
+        if not known:
+            doc.add(ref, "label", Value(label, lang="zh-Hans"), *span, self.name)
+        elif label != lex.labels.get(ref):
+            doc.add(ref, "alias", Value(label, lang="zh-Hans"), *span, self.name)
+        if meeting.org is not None:
+            doc.add(ref, "organizer", meeting.org, *span, self.name)
+        if meeting.ordinal is not None:
+            doc.add(ref, "ordinal", Value(str(meeting.ordinal), "positiveInteger"), *span, self.name)
+        series = Ref("series", meeting.series)
+        if series not in lex.series:
+            series_label = meeting.core if not meeting.org else (
+                f"{lex.labels.get(meeting.org, '')}{meeting.core.removeprefix(lex.labels.get(meeting.org, ''))}")
+            doc.entity(series, series_label, "SummitSeries")
+            doc.add(series, "type", Ref("class", "SummitSeries"), *span, self.name)
+            doc.add(series, "label", Value(series_label or meeting.series, lang="zh-Hans"), *span, self.name)
+            if meeting.council:
+                doc.add(series, "council", Value(meeting.council), *span, self.name)
+        doc.add(ref, "inSeries", series, *span, self.name)
+
+    def _other(self, doc: Doc, name: MeetingName, meeting: Meeting) -> None:
+        """What the text states of a meeting other than the report's own: the city its name
+        holds (厦门会晤), and a date or a city written in its own clause."""
+        ref = meeting.ref
+        if name.city is not None and not any(f.subject == ref and f.predicate == "city" for f in doc.facts):
+            doc.add(ref, "city", name.city, name.start, name.end, "summit-city-in-name")
+        sentence = doc.sentence_at(name.start)
+        if any(f.subject == ref and f.predicate == "startDate" for f in doc.facts):
+            return
+        anchor = doc.context.get("anchor")
+        for expr in find_dates(sentence.text, sentence.start):
+            if summit_at(doc, expr.start) != ref:
                 continue
-            city = Ref("city", hit.group("city"))
-            org = next((r for r in lex.names.get(hit.group("org") or "", []) if r.kind == "org"), None) or main_org
-            if main is not None and city == main_city and (org is None or org == main_org):
-                ref = main
-            else:
-                candidates = [s for s, c in lex.summit_city.items() if c == city
-                              and (not isinstance(org, Ref) or s.key.startswith(f"{org.key}/"))]
-                if len(candidates) > 1 and anchor is not None:
-                    dated = [s for s in candidates if lex.summits.get(s)]
-                    candidates = [min(dated, key=lambda s: abs((lex.summits[s] - anchor).days))] if dated else []
-                if len(candidates) != 1:
-                    continue
-                ref = candidates[0]
-            mention = Mention("summit", hit.start(), hit.end(), hit.group(), ref, rule="summit-city-name")
-            if ref in lex.labels and hit.group() != lex.labels[ref]:
-                doc.add(ref, "alias", Value(hit.group(), lang="zh-Hans"), hit.start(), hit.end(), "summit-city-name")
-            out.append((ref, mention))
-        return out
+            resolved = expr.resolve(anchor if isinstance(anchor, dt.date) else None)
+            if resolved is not None:
+                doc.add(ref, "startDate", Value(resolved[0].isoformat(), "date"), expr.start, expr.end,
+                        "summit-other-date")
+                doc.add(ref, "endDate", Value(resolved[1].isoformat(), "date"), expr.start, expr.end,
+                        "summit-other-date")
+                return
 
     def _next(self, doc: Doc, main: Ref) -> None:
         """The next meeting of the series as its own node: 下次会议将于2025年在天津举行,
@@ -178,94 +295,8 @@ class SummitRule:
             label = f"{series_label or ''}第{ordinal}次会议" if series_label else f"下一次会议（{nxt.key}）"
             doc.add(nxt, "label", Value(label, lang="zh-Hans"), start, end, rule)
 
-    def _plain_summits(self, doc: Doc, main: Ref | None) -> list[tuple[Ref, Mention]]:
-        """Summits named without an ordinal (上合组织峰会, 亚信峰会, 金砖国家领导人会晤): the report's
-        own summit when it is of the same organization and council, else the one the reference
-        series held in the report's year, else a summit keyed by organization, council and year."""
-        lex = self.lexicon
-        text = doc.article.text
-        taken = [(m.start, m.end) for m in doc.mentions if m.kind == "summit" and m.rule != "summit-alias"]
-        titles = [t.span() for t in re.finditer(r"《[^》]*》", text)]
-        anchor = self._anchor(doc, main) if main is None else None
-        main_org = next((f.object for f in doc.facts if f.subject == main and f.predicate == "organizer"), None)
-        main_series = next((f.object for f in doc.facts if f.subject == main and f.predicate == "inSeries"), None)
-        out: list[tuple[Ref, Mention]] = []
-        for hit in self.plain_name.finditer(text):
-            if any(s <= hit.start() < e for s, e in taken + titles):
-                continue
-            if text[max(0, hit.start() - 2):hit.start()].endswith(_OTHER_MEETING):
-                continue  # 上一次/下届/历届 … : another meeting of the series
-            if hit.group("council") is None and hit.group("unit") != "峰会":
-                continue  # 上合组织会议 names no particular meeting
-            org_name = self.stems.get(hit.group("org"), hit.group("org"))
-            org = next(r for r in lex.names[org_name] if r.kind == "org")
-            council = self.council_of.get(hit.group("council") or "", "heads-of-state")
-            if org.key == "brics" and not hit.group("council"):
-                council = "leaders"
-            series_key = f"{org.key}/{council}"
-            if main is not None:
-                if org != main_org or (isinstance(main_series, Ref) and main_series.key != series_key):
-                    continue
-                ref = main
-            else:
-                if anchor is None:
-                    continue
-                held = [r for r, d in lex.summits.items() if r.key.startswith(series_key + "/") and d
-                        and abs((d - anchor).days) <= 200]
-                ref = (min(held, key=lambda r: abs((lex.summits[r] - anchor).days)) if held
-                       else Ref("summit", f"{series_key}/{anchor.year}"))
-                if ref not in lex.summits and ref not in doc.context.setdefault("summits_seen", set()):
-                    doc.context["summits_seen"].add(ref)  # type: ignore[union-attr]
-                    doc.entity(ref, hit.group(), "Summit")
-                    doc.add(ref, "type", Ref("class", "Summit"), *hit.span(), "summit-plain-name")
-                    doc.add(ref, "label", Value(hit.group(), lang="zh-Hans"), *hit.span(), "summit-plain-name")
-                    doc.add(ref, "organizer", org, *hit.span(), "summit-plain-name")
-            mention = Mention("summit", hit.start(), hit.end(), hit.group(), ref, rule="summit-plain-name")
-            if ref in lex.labels and hit.group() != lex.labels[ref]:
-                doc.add(ref, "alias", Value(hit.group(), lang="zh-Hans"), *hit.span(), "summit-plain-name")
-            out.append((ref, mention))
-        return out
 
     # -- names ---------------------------------------------------------------------------
-    def _summit(self, doc: Doc, found: re.Match[str]) -> tuple[Ref, str]:
-        lex = self.lexicon
-        org_name = found.group("org") or found.group("org2")
-        org_name = self.stems.get(org_name, org_name)
-        org = next(r for r in lex.names[org_name] if r.kind == "org")
-        council_text = found.group("council") or found.group("council2") or ""
-        council = self.council_of.get(council_text, "heads-of-state")
-        if found.group("ord"):
-            ordinal = cn_number(found.group("ord"))
-        elif found.group("ord2"):
-            ordinal = cn_number(found.group("ord2"))
-        else:
-            ordinal = 1
-        label = found.group()
-        key = f"{org.key}/{council}/{ordinal}" if ordinal else f"{org.key}/{iris.slug(label)}"
-        ref = Ref("summit", key)
-        known = ref in lex.summits
-        doc.entity(ref, lex.labels.get(ref, label), "Summit", known=known)
-        span = found.span()
-        if ref not in doc.context.setdefault("summits_seen", set()):  # type: ignore[union-attr]
-            doc.context["summits_seen"].add(ref)  # type: ignore[union-attr]
-            doc.add(ref, "type", Ref("class", "Summit"), *span, self.name)
-            if not known:
-                doc.add(ref, "label", Value(label, lang="zh-Hans"), *span, self.name)
-            elif label != lex.labels.get(ref):
-                doc.add(ref, "alias", Value(label, lang="zh-Hans"), *span, self.name)
-            doc.add(ref, "organizer", org, *span, self.name)
-            if ordinal:
-                doc.add(ref, "ordinal", Value(str(ordinal), "positiveInteger"), *span, self.name)
-            series = Ref("series", f"{org.key}/{council}")
-            if series not in lex.series:
-                doc.entity(series, f"{lex.labels.get(org, org_name)}{council_text}会议", "SummitSeries")
-                doc.add(series, "type", Ref("class", "SummitSeries"), *span, self.name)
-                doc.add(series, "label", Value(f"{lex.labels.get(org, org_name)}{council_text}会议", lang="zh-Hans"),
-                        *span, self.name)
-                doc.add(series, "council", Value(council), *span, self.name)
-            doc.add(ref, "inSeries", series, *span, self.name)
-        return ref, label
-
     def _aliases(self, doc: Doc, main: Ref, first: Mention) -> None:
         text = doc.article.text
         explicit = re.compile(r"[（(](?:以下简称|以下称|下称|简称)[“\"]?(?P<alias>[^”\"）)]+)[”\"]?[）)]")
@@ -324,7 +355,8 @@ class SummitRule:
             if all(sub_event.match(text, m.end) for m in refs if m.rule == self.name) and any(
                     m.rule == self.name for m in refs):
                 continue
-            found = self._sentence_dates(doc, sentence, dateline, anchor, month_anchor, filed)
+            found = [f for f in self._sentence_dates(doc, sentence, dateline, anchor, month_anchor, filed)
+                     if summit_at(doc, f[1][0]) == main]
             if not found:
                 continue
             (start, end), span = min(found, key=lambda f: min(abs(f[1][0] - m.start) for m in refs))
@@ -372,6 +404,8 @@ class SummitRule:
     def _format(self, doc: Doc, main: Ref) -> None:
         text = doc.article.text
         for hit in self.words["video"].finditer(text):
+            if summit_at(doc, hit.start()) != main:
+                continue
             doc.add(main, "format", Ref("format", "video"), hit.start(), hit.end(), "summit-format-video")
             return
         if main not in self.lexicon.summit_formats:
@@ -383,6 +417,8 @@ class SummitRule:
         text = doc.article.text
         chair_re = re.compile(r"(?:轮值)?主席国")
         for hit in chair_re.finditer(text):
+            if summit_at(doc, hit.start()) != main:
+                continue
             if text[max(0, hit.start() - 3):hit.start()].endswith(_OTHER_TERM):
                 continue  # 下任主席国俄罗斯, 担任下一任轮值主席国: the chair of another meeting
             after = next((m for m in doc.mentions if m.start == hit.end() and m.kind == "state"), None)
@@ -401,7 +437,7 @@ class SummitRule:
     def _city(self, doc: Doc, main: Ref) -> None:
         text = doc.article.text
         held = self.words["held"]
-        for m in (m for m in doc.mentions if m.kind == "city"):
+        for m in (m for m in doc.mentions if m.kind == "city" and summit_at(doc, m.start) == main):
             state_before = next((x for x in doc.mentions if x.kind == "state" and x.end == m.start), None)
             lead = text[max(0, (state_before or m).start - 1):(state_before or m).start]
             if lead == "在" or text[max(0, m.start - 3):m.start].endswith("首都"):  # 在(乌兹别克斯坦)撒马尔罕

@@ -62,6 +62,7 @@ class Lexicon:
     labels: dict[Ref, str] = field(default_factory=dict)  # canonical zh label of known entities
     classes: dict[Ref, set[str]] = field(default_factory=dict)  # local names of rdf:type
     posts: dict[str, Post] = field(default_factory=dict)
+    shapes: dict[str, dict[str, str]] = field(default_factory=dict)  # role -> {part: effect} (name_shapes.tsv)
     areas: dict[str, str] = field(default_factory=dict)
     doc_types: dict[str, str] = field(default_factory=dict)
     doc_verbs: dict[str, str] = field(default_factory=dict)
@@ -84,6 +85,8 @@ class Lexicon:
         lex._read_names(reference)
         for row in resources.tsv("lexicon/posts.tsv"):
             lex.posts[row["title"]] = Post(row["title"], row["kind"], row["state"] or None, row["leader"] == "yes")
+        for row in resources.tsv("lexicon/name_shapes.tsv"):
+            lex.shapes.setdefault(row["role"], {})[row["word"]] = row["effect"]
         lex.areas = {row["label"]: row["en"] for row in resources.tsv("lexicon/areas.tsv")}
         lex.doc_types = {row["suffix"]: row["type"] for row in resources.tsv("lexicon/document_types.tsv")}
         lex.doc_verbs = {row["verb"]: row["action"] for row in resources.tsv("lexicon/document_verbs.tsv")}

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from kg.lexicon import Lexicon
-from kg.model import Doc, Ref, Value
+from kg.model import Doc, Mention, Ref, Value
+from kg.pipeline.recognise import ORG_SHAPE_RULES
 
 _CLASS = {"state": "State", "person": "Person", "city": "City"}
 
@@ -25,10 +26,21 @@ class MentionRule:
                 continue  # words of a document's or speech's title name no organization of the report
             known = m.ref in self.lexicon.labels
             label = self.lexicon.labels.get(m.ref, m.text)
-            doc.entity(m.ref, label, *([_CLASS[m.kind]] if m.kind in _CLASS else []), known=known)
+            cls = _class(m)
+            doc.entity(m.ref, label, *([cls] if cls else []), known=known)
             doc.add(article, "mentions", m.ref, m.start, m.end, f"{m.rule}-{m.kind}")
             if not known:  # named by a lexicon or by the text only: the article says what it is called
-                if m.kind in _CLASS:
-                    doc.add(m.ref, "type", Ref("class", _CLASS[m.kind]), m.start, m.end, m.rule)
+                if cls:
+                    doc.add(m.ref, "type", Ref("class", cls), m.start, m.end, m.rule)
                 doc.add(m.ref, "label", Value(m.text, lang="zh-Hans"), m.start, m.end, m.rule)
         return doc
+
+
+def _class(m: Mention) -> str | None:
+    """The class of what a mention names; organizations read by shape are typed by their rule
+    (an outlet is a MediaOrganization, any other an Organization)."""
+    if m.kind in _CLASS:
+        return _CLASS[m.kind]
+    if m.kind == "org" and m.ref is not None:
+        return ORG_SHAPE_RULES.get(m.rule, "Organization")
+    return None

@@ -1,18 +1,41 @@
-"""Persons with their posts: 国名/机构 + 职务 + 人名 (俄罗斯总统普京, 外交部副部长乐玉成), reporters."""
+"""Persons with their posts: 国名/机构 + 职务 + 人名 (俄罗斯总统普京, 外交部副部长乐玉成), name + title
+(习近平主席), a spouse or envoy after a name (国家主席习近平夫人彭丽媛), reporters and photo credits.
+
+Titles come from the recogniser, read by shape (第一副总统, 政府总理, 理事会轮值主席, 总统夫人); a
+minister's title takes the field written before 部长/大臣 (石油和天然气部长, 外交大臣). A name is the
+run of name characters after the title, cut before the next word: a boundary word
+(``name_boundaries.txt``), a mention, or a dictionary word whose part of speech no name has
+(``non_name_pos.txt``: 钱七赞赏 → 钱七).
+
+Every post records ``doc.context["post_info"][post] = (Post, holder)``: the attendance rule lets a
+holder's state or organization take part through a person only when the post's kind is not
+``reporter`` (reporters and photographers never attend); a spouse's post has no holder.
+"""
 from __future__ import annotations
 
 import re
 
 from kg import iris
-from kg.lexicon import Lexicon
+from kg.lexicon import Lexicon, Post
 from kg.model import Doc, Mention, Ref
+from kg.pipeline.recognise import HAN, POSSESSIVE, TitleInfo
 from kg.pipeline.segment import Segmenter
 
-_MINISTRY = re.compile(r"[\u4e00-\u9fff和与及]{2,12}")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fff·•]")
+_FIELD_CHAR = re.compile(f"[{HAN}]")
 MAX_NAME = 10
+MAX_DOTTED_NAME = 18  # 穆罕默德·本·萨勒曼·阿勒沙特
+MAX_FIELD = 12
 #: Words before a title that make it a plural noun (两国元首, 成员国元首, 各国总统): no name follows.
 _GROUP = re.compile(r"(?:[一二两三四五六七八九十几多各诸数]|成员|观察员|伙伴|与会|东道)国$")
+#: Part-of-speech tags of the words a ministry's field is made of (石油和天然气部长, 外交大臣).
+_FIELD_TAGS = frozenset({"n", "nz", "vn", "l", "an", "j", "ng", "nt", "b"})
+_FIELD_JOINS = ("和", "与", "及")
+#: Post kinds whose title never follows the name it belongs to (X代表 is "X represents").
+_NOT_AFTER_NAME = frozenset({"representative", "reporter"})
+#: A photo credit without 记者: （王五摄）, 新华社发 王五 摄 at the end of a line.
+_CREDIT = re.compile(rf"(?:(?<=[（\s])|^)(?P<name>[{HAN}]{{2,3}})\s?(?:拍摄|摄)(?=\s*(?:）|\n|$))", re.M)
+CREDIT_ROLE = "摄影记者"
 
 
 class PersonRule:
@@ -23,6 +46,10 @@ class PersonRule:
     def __init__(self, lexicon: Lexicon, segmenter: Segmenter | None = None) -> None:
         self.lexicon = lexicon
         self.segmenter = segmenter
+        self.title_info = TitleInfo(lexicon)
+        #: Boundary words of two or more characters: verbs and phrases no name starts with
+        #: (one-character ones such as 于 or 向 may be surnames).
+        self._word_boundaries = tuple(w for w in lexicon.name_boundaries if len(w) >= 2)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.article.text
@@ -32,88 +59,152 @@ class PersonRule:
         for post in [m for m in doc.mentions if m.kind == "post"]:
             if post.end <= dateline_end and doc.context.get("reporters"):
                 continue  # the dateline's reporters are read by the dateline rule
+            info = self.title_info(post.text)
+            kind = info.kind if info else None
             before = next((m for m in doc.mentions if m.kind == "person" and m.end == post.start), None)
-            if before is not None and before.ref is not None:
+            if before is not None and before.ref is not None and kind in POSSESSIVE:
+                # 国家主席习近平夫人彭丽媛: the title names the person before it (国家主席习近平夫人)
+                lead = next((m for m in doc.mentions if m.kind == "post" and m.end == before.start), None)
+                self._title_then_name(doc, post, None, lead.start if lead else before.start, found, taken)
+                continue
+            if before is not None and before.ref is not None and kind not in _NOT_AFTER_NAME:
                 # name + title (习近平主席): the title belongs to the name before it
-                holder, _ = self._holder(doc, post)
+                holder, _ = self._holder(doc, post, info)
                 if holder is None:  # 习近平主席 after 国家主席习近平: the same state
                     info_map = doc.context.get("post_info", {})
                     holder = next((info_map[p][1] for p in doc.context.get("person_posts", {}).get(before.ref, [])
                                    if info_map.get(p, (None, None))[1] is not None), None)
                 self._post(doc, before.ref, post, holder, post.start, post.end)
                 continue
-            holder, title_start = self._holder(doc, post)
-            known = next((m for m in doc.mentions if m.kind == "person" and m.start == post.end), None)
-            if known is not None and doc.article.text.startswith(("·", "•"), known.end):
-                known = None  # a longer name that begins with a known one (夏巴兹·谢里夫)
-            if known is not None:
-                name_span = (known.start, known.end)
-            else:
-                if _GROUP.search(text, max(0, post.start - 4), post.start):
-                    continue  # 六国元首, 成员国元首: the heads of a group of states, not a title before a name
-                length = self.read_name(doc, post.end)
-                if not length:
-                    continue
-                name_span = (post.end, post.end + length)
-            name = text[name_span[0]:name_span[1]]
-            person = self._person(doc, name, name_span, known)
-            if person is not None and (known is None and name_span not in taken):
-                found.append(person)
-                taken.add(name_span)
-            self._post(doc, person.ref if person else Ref("person", iris.slug(name)), post, holder,
-                       title_start, name_span[1])
+            holder, title_start = self._holder(doc, post, info)
+            if kind == "spouse":
+                holder = None  # a spouse holds no post of the state
+            if _GROUP.search(text, max(0, title_start - 4), title_start):
+                continue  # 六国元首, 成员国元首: the heads of a group of states, not a title before a name
+            self._title_then_name(doc, post, holder, title_start, found, taken)
         for name, start, end, role in doc.context.get("reporters", []):  # type: ignore[union-attr]
             if len(name) < 2 or not all(_NAME_CHAR.match(ch) for ch in name):
                 continue
-            person = self._person(doc, name, (start, end), None)
-            if person and (start, end) not in taken:
-                found.append(person)
-                taken.add((start, end))
             agency = doc.context.get("agency")
-            post = Mention("post", start, start, role, Ref("post", role))
-            self._post(doc, person.ref, post, agency if isinstance(agency, Ref) else None, start, end,
-                       rule="dateline-reporter")
+            self._reporter(doc, name, start, end, role, agency if isinstance(agency, Ref) else None,
+                           "dateline-reporter", found, taken)
+        self._credits(doc, found, taken)
         doc.mentions.extend(found)
         self._repeat(doc)
         doc.mentions.sort(key=lambda m: (m.start, -m.end))
         return doc
 
-    def _holder(self, doc: Doc, post: Mention) -> tuple[Ref | None, int]:
+    def _title_then_name(self, doc: Doc, post: Mention, holder: Ref | None, title_start: int,
+                         found: list[Mention], taken: set[tuple[int, int]]) -> None:
+        """The person named right after ``post`` gets the post (nothing when no name is written)."""
+        text = doc.article.text
+        known = next((m for m in doc.mentions if m.kind == "person" and m.start == post.end), None)
+        if known is not None and text.startswith("·", known.end):
+            known = None  # a longer name that begins with a known one (夏巴兹·谢里夫)
+        if known is not None:
+            name_span = (known.start, known.end)
+        else:
+            length = self.read_name(doc, post.end)
+            if not length:
+                return
+            name_span = (post.end, post.end + length)
+            self._drop_inside(doc, name_span)
+        name = text[name_span[0]:name_span[1]]
+        person = self._person(doc, name, name_span, known)
+        if person is not None and (known is None and name_span not in taken):
+            found.append(person)
+            taken.add(name_span)
+        self._post(doc, person.ref if person else Ref("person", iris.slug(name)), post, holder,
+                   title_start, name_span[1])
+
+    @staticmethod
+    def _drop_inside(doc: Doc, span: tuple[int, int]) -> None:
+        """A known name inside a longer one read after a title (谢尔达尔·别尔德穆哈梅多夫) is not a mention."""
+        doc.mentions[:] = [m for m in doc.mentions
+                           if not (m.kind == "person" and span[0] <= m.start and m.end <= span[1]
+                                   and (m.start, m.end) != span)]
+
+    def _holder(self, doc: Doc, post: Mention, info: Post | None = None) -> tuple[Ref | None, int]:
         """The state or organization written right before the title, and where the title starts."""
         before = [m for m in doc.mentions if m.end == post.start and m.kind in ("state", "org", "unit")]
         if before:
             m = before[0]
             # an organization prefix is part of the title as written (外交部副部长); a state is not
             return m.ref, (m.start if m.kind in ("org", "unit") else post.start)
-        info = self.lexicon.posts.get(post.text)
+        if info is None:
+            info = self.title_info(post.text)
         if info and info.kind == "minister":
-            # 印度石油和天然气部长: a ministry's name between the state and the title is part of it
-            state = next((m for m in doc.mentions if m.kind == "state" and 0 < post.start - m.end <= 12
-                          and _MINISTRY.fullmatch(doc.article.text, m.end, post.start)
-                          and not any(o.start >= m.end and o.end <= post.start for o in doc.mentions)), None)
-            if state is not None and state.ref is not None:
-                return state.ref, state.end
+            # 印度石油和天然气部长, 外交大臣: a ministry's field before the title is part of it
+            holder, start = self._field(doc, post)
+            if start < post.start:
+                return holder, start
         if info and info.state:
             return Ref("state", info.state), post.start
         return None, post.start
 
+    def _field(self, doc: Doc, post: Mention) -> tuple[Ref | None, int]:
+        """The field of a minister's title (石油和天然气 before 部长) and the state written before it."""
+        text = doc.article.text
+        begin = post.start
+        ends = {m.end: m for m in doc.mentions if m.kind in ("state", "org", "unit", "post", "person")}
+        inside = {i for m in doc.mentions for i in range(max(m.start, post.start - MAX_FIELD), m.end)
+                  if m.end <= post.start}
+        while begin > 0 and post.start - begin < MAX_FIELD and begin not in ends and begin - 1 not in inside \
+                and _FIELD_CHAR.match(text[begin - 1]):
+            begin -= 1
+        holder = ends.get(begin)
+        if begin == post.start:
+            return None, post.start
+        if holder is not None and holder.kind == "state" and self.segmenter is None:
+            return holder.ref, begin
+        if self.segmenter is None:
+            return None, post.start
+        words = self.segmenter.tokenizer.lcut(text[begin:post.start], HMM=False)
+        if holder is not None and holder.kind == "state" and all(
+                self.segmenter.word_tag(w) not in ("v", "p", "u", "uj", "ul", "d", "r") or w in _FIELD_JOINS
+                for w in words):
+            return holder.ref, begin  # 俄罗斯紧急情况部长: all the words between the state and the title
+        kept = 0
+        for word in reversed(words):  # the longest run of nouns right before the title
+            if self.segmenter.word_tag(word) in _FIELD_TAGS or (word in _FIELD_JOINS and kept):
+                kept += len(word)
+            else:
+                break
+        while kept and text[post.start - kept] in _FIELD_JOINS:
+            kept -= 1
+        if not kept:
+            return None, post.start
+        start = post.start - kept
+        return (holder.ref if holder is not None and start == begin and holder.kind == "state" else None), start
+
     def read_name(self, doc: Doc, start: int) -> int:
         """Length of the name written at ``start`` (0 when there is none)."""
         text = doc.article.text
-        end = start
-        while end < len(text) and end - start < MAX_NAME and _NAME_CHAR.match(text[end]):
-            end += 1
-        limit = end
         if any(m.start in (start, start + 1) and m.kind == "post" for m in doc.mentions):
             return 0  # a title at the first or second character (总统新闻秘书…, 向记者…): no name here
-        for i in range(start + 2, limit):
-            if text.startswith(self.lexicon.name_boundaries, i) or any(
-                m.start == i and m.kind in ("state", "org", "post", "person", "unit") for m in doc.mentions
-            ):
-                end = i
+        if any(m.start == start and m.kind in ("state", "org", "unit", "city") for m in doc.mentions):
+            return 0  # 代表中国政府: a name, not a state, follows a title
+        by_start = {m.start: m for m in doc.mentions if start < m.start <= start + MAX_DOTTED_NAME
+                    and m.kind in ("state", "org", "post", "person", "unit", "city")}
+        end = start
+        while end < len(text) and _NAME_CHAR.match(text[end]):
+            limit = MAX_DOTTED_NAME if "·" in text[start:end + 1] or "•" in text[start:end + 1] else MAX_NAME
+            if end - start >= limit:
                 break
+            m = by_start.get(end)
+            if end >= start + 2 and m is not None:
+                if m.kind == "person" and text[end - 1] in "·•":
+                    end = m.end  # 谢尔达尔·别尔德穆哈梅多夫: the known surname is part of the name
+                    continue
+                break
+            if end >= start + 2 and text.startswith(self.lexicon.name_boundaries, end):
+                break
+            end += 1
+        while end > start and text[end - 1] in "·•":
+            end -= 1
         if end - start > 2 and text[end - 1] == "摄" and (end == len(text) or not _NAME_CHAR.match(text[end])):
             end -= 1  # a photo credit: 新华社记者王晔摄
+        end = start + self._cut_at_word(text[start:end])
         length = end - start
         name = text[start:end]
         if length < 2 or name in self.lexicon.blockers or name.startswith(self.lexicon.name_starts_not):
@@ -126,11 +217,18 @@ class PersonRule:
             return 0  # a verb right after the title (向记者介绍…, 普京总统举行会谈): no name written
         return length
 
-    @property
-    def _word_boundaries(self) -> tuple[str, ...]:
-        """Boundary words of two or more characters: verbs and phrases no name starts with
-        (one-character ones such as 于 or 向 may be surnames)."""
-        return tuple(w for w in self.lexicon.name_boundaries if len(w) >= 2)
+    def _cut_at_word(self, run: str) -> int:
+        """Where a name read in ``run`` ends: before the first dictionary word (from its third
+        character on) whose part of speech no name has (钱七赞赏 → 钱七)."""
+        if self.segmenter is None or len(run) <= 2 or run in self.lexicon.names:
+            return len(run)
+        offset = 0
+        for word in self.segmenter.tokenizer.lcut(run, HMM=False):
+            if offset >= 2 and len(word) >= 2 and word not in self.lexicon.names \
+                    and self.segmenter.word_tag(word) in self.lexicon.non_name_pos:
+                return offset
+            offset += len(word)
+        return len(run)
 
     def _person(self, doc: Doc, name: str, span: tuple[int, int], known: Mention | None) -> Mention | None:
         ref = known.ref if known is not None and known.ref else Ref("person", iris.slug(name))
@@ -140,6 +238,35 @@ class PersonRule:
             doc.add(ref, "label", _zh(name), span[0], span[1], self.name)
         return known or Mention("person", span[0], span[1], name, ref, rule=self.name)
 
+    def _reporter(self, doc: Doc, name: str, start: int, end: int, role: str, agency: Ref | None, rule: str,
+                  found: list[Mention], taken: set[tuple[int, int]]) -> None:
+        """A reporter or photographer: a person with a post of kind ``reporter`` (never an attendee)."""
+        person = self._person(doc, name, (start, end), None)
+        if person is None:
+            return
+        if (start, end) not in taken:
+            found.append(person)
+            taken.add((start, end))
+        post = Mention("post", start, start, role, Ref("post", role))
+        self._post(doc, person.ref, post, agency, start, end, rule=rule)  # type: ignore[arg-type]
+
+    def _credits(self, doc: Doc, found: list[Mention], taken: set[tuple[int, int]]) -> None:
+        """Photo credits without 记者 (（王五摄）): the name is a photographer's."""
+        text = doc.article.text
+        if "摄" not in text:
+            return
+        covered = [(m.start, m.end) for m in doc.mentions + found if m.kind in ("person", "post", "state", "org")]
+        for hit in _CREDIT.finditer(text):
+            start, end = hit.span("name")
+            name = hit.group("name")
+            if any(s < end and start < e for s, e in covered) or name in self.lexicon.blockers:
+                continue
+            if self.segmenter is not None and self.segmenter.word_tag(name) in self.lexicon.non_name_pos:
+                continue  # 航拍, 现场摄: a word, not a name
+            agency = next((m.ref for m in reversed(doc.mentions) if m.kind == "org" and m.end <= start
+                           and start - m.end <= 4 and "\n" not in text[m.end:start]), None)
+            self._reporter(doc, name, start, end, CREDIT_ROLE, agency, "photo-credit", found, taken)
+
     def _post(self, doc: Doc, person: Ref, post: Mention, holder: Ref | None, title_start: int, end: int,
               rule: str | None = None) -> None:
         text = doc.article.text
@@ -148,7 +275,8 @@ class PersonRule:
         # (俄罗斯总统), the title as written is its schema:roleName (总统).
         if holder is not None:
             post_ref = Ref("post", f"{holder.kind}-{holder.key}/{iris.slug(title)}")
-            holder_label = self.lexicon.labels.get(holder, "")
+            holder_label = self.lexicon.labels.get(holder) or (
+                doc.entities[holder].label if holder in doc.entities else "")
             label = title if title.startswith(holder_label) or title_start < post.start else holder_label + title
         else:
             post_ref = Ref("post", f"person-{person.key}/{iris.slug(title)}")
@@ -162,7 +290,7 @@ class PersonRule:
         doc.add(person, "holds", post_ref, start, end, rule)
         if holder is not None:
             doc.add(post_ref, "postIn", holder, start, end, rule)
-        info = self.lexicon.posts.get(post.text)
+        info = self.title_info(post.text)
         doc.context.setdefault("post_info", {})[post_ref] = (info, holder)  # type: ignore[index]
         doc.context.setdefault("person_posts", {}).setdefault(person, []).append(post_ref)  # type: ignore[union-attr]
 

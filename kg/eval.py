@@ -809,10 +809,17 @@ def _ox_term(term: Any) -> Any:
     raise KGError(f"unexpected RDF term {term!r}")  # the graph writer mints no blank nodes
 
 
-def _ox_quad(s: Any, p: Any, o: Any) -> Any:
+@lru_cache(maxsize=1)
+def _ox_quad_maker() -> Callable[..., Any]:
     import pyoxigraph as ox
 
-    return ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), ox.DefaultGraph())
+    default = ox.DefaultGraph()
+    return lambda s, p, o: ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), default)
+
+
+def _ox_quad(s: Any, p: Any, o: Any) -> Any:
+    """The triple as a pyoxigraph quad of the default graph."""
+    return _ox_quad_maker()(s, p, o)
 
 
 def evaluate_dirs(articles_dir: str | Path, gold_dir: str | Path) -> tuple[Report, list[Path]]:

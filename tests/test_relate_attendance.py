@@ -308,3 +308,12 @@ def test_attendance_reporters_never_attend(run):
 def test_attendance_a_past_meeting_of_the_series_is_not_this_one(run):
     r = run(ASTANA + "2019年，俄罗斯总统普京出席了上合组织比什凯克峰会。", META24)
     assert _attendees(r, SCO24) == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "会议期间，在俄罗斯举行了东方伙伴对话会。",
+    "各国领导人在俄罗斯总统府出席会议。",
+], ids=["where-it-is-held", "group-noun-inside-a-word"])
+def test_attendance_states_that_only_stand_near_the_words(run, sentence):
+    r = run(ASTANA + sentence, META24)
+    assert _attendees(r, SCO24, "stated") == set()

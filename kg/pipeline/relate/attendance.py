@@ -71,7 +71,8 @@ class AttendanceRule:
         self.count = re.compile(
             rf"(?P<other>其他|其余|另外)?(?P<n>{NUM})(?:个|位)?(?P<status>成员国|观察员国|国家|国)(?:的)?(?:{group})")
         self.count_after = re.compile(rf"(?:{NUM})(?:个|位)?(?:成员国|观察员国|国家|国)")
-        self.group_after = re.compile(rf"(?:{_LIST_GLUE.pattern})(?:{NUM}(?:个)?(?:国家|国))?的?(?:{group})")
+        self.group_after = re.compile(
+            rf"(?:{_LIST_GLUE.pattern})(?:{NUM}(?:个)?(?:国家|国))?的?(?:{group})(?![府办团性])")
         self.meeting_noun = re.compile(r"[\u4e00-\u9fff]{2,30}?(?:对话会|峰会|会晤|领导人会议|部长级会议|外长会)")
         rows = (resources or Resources()).tsv("lexicon/home_titles.tsv")
         self.home_titles = {row["title"]: Ref("state", row["state"]) for row in rows}
@@ -313,10 +314,10 @@ class AttendanceRule:
         """中方举行了…对话会: the state that holds a meeting takes part in it."""
         text = doc.article.text
         state = self._ending(hit.start(), "state")
-        if state is None or state.ref is None:
-            return
+        if state is None or state.ref is None or text.endswith(("在", "于", "赴", "到"), 0, state.start):
+            return  # 在俄罗斯举行的…: where a meeting is held, not who holds it
         named = self._at(hit.end(), "summit")
-        noun = self.meeting_noun.match(text, hit.end())
+        noun = None if text.startswith("的", hit.end()) else self.meeting_noun.match(text, hit.end())
         if named is None and noun is None:
             return
         meeting = self._admissible(doc, named.ref if named is not None else summit_at(doc, hit.start()))

@@ -50,10 +50,8 @@ def test_areas_word_with_he_is_not_split(run):
 
 
 @pytest.mark.parametrize("sentence", [
-    "会议发表关于能源领域合作、关于数字化转型领域合作的声明。",
-    "各方同意在能源领域加强合作。",
     "各方同意加强合作，推动地区繁荣。",
-], ids=["document-enumeration", "single-area", "no-lingyu"])
+], ids=["no-lingyu"])
 def test_areas_no_enumeration(run, sentence):
     assert run(ASTANA + sentence).of_class("CooperationArea") == set()
 
@@ -72,3 +70,44 @@ def test_areas_without_summit_are_only_mentioned(run):
 ], ids=["agriculture-agreement", "two-titles", "no-field-in-title"])
 def test_areas_from_document_titles(run, text, expected):
     assert run(text).labels("area") == expected
+
+
+# Single fields and other shapes of convention 6. Invented sentences.
+@pytest.mark.parametrize("sentence,expected", [
+    ("各方同意深化海洋合作，增进互信。", {"海洋"}),
+    ("领导人共商防灾减灾合作大计。", {"防灾减灾"}),
+    ("各方决心深化本组织执法安全合作。", {"执法安全"}),
+    ("会议讨论了加强上海合作组织框架内经贸和人文合作的问题。", {"经贸", "人文"}),
+    ("各方表示将深化极地合作和海洋科研合作。", {"极地", "海洋科研"}),
+    ("各方愿在极地科研、航运便利化方面迈出更大步伐。", {"极地科研", "航运便利化"}),
+    ("各方将在成员国海洋科研、渔业养护方面加强协调。", {"海洋科研", "渔业养护"}),
+    ("各方同意在能源领域加强合作。", {"能源"}),
+    ("会议发表关于能源领域合作、关于数字化转型领域合作的声明。", {"能源", "数字化转型"}),
+    ("成员国元首签署《北欧国家间极地合作协定》和海关合作协议。", {"极地", "海关"}),
+], ids=["single-field", "gongshang-dajì", "owner-benzuzhi", "framework-a-he-b", "a-hezuo-he-b-hezuo",
+        "zai-fangmian", "zai-fangmian-owner", "zai-lingyu", "lingyu-hezuo-in-document", "hezuo-in-document-names"])
+def test_areas_other_shapes(run, sentence, expected):
+    assert run(ASTANA + sentence).labels("area") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "各方同意深化务实合作，加强区域合作，扩大国际合作。",
+    "该组织已成长为20国参与、在40多个领域开展合作的区域组织。",
+    "各方赞赏主席国为推动完善组织运作机制、深化各领域合作作出的努力。",
+    "各方同意为加强伙伴关系、深化各领域务实合作规划新蓝图。",
+    "中方愿推动上海合作组织建设，深化南南合作。",
+    "各方愿在促进不同文明对话方面发挥作用。",
+    "会议重申恪守《北欧国家长期睦邻友好合作条约》。",
+    "各方宣布设立海洋合作中心和极地合作奖。",
+], ids=["qualifiers-only", "verb-and-number-items", "verb-items", "partnership-and-verb", "org-name-and-nannan",
+        "fangmian-verb-phrase", "friendship-treaty", "institution-and-prize"])
+def test_areas_not_fields(run, sentence):
+    assert run(ASTANA + sentence).labels("area") == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "各方规划了具体合作，推动组织建设和合作取得成果。",
+    "会议通过《上海合作组织成员国元首理事会关于海洋事务的声明》。",
+], ids=["adjective-and-join", "council-name"])
+def test_areas_adjectives_joins_and_names(run, sentence):
+    assert run(ASTANA + sentence).labels("area") == set()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.pipeline.fold import fold
+
 SAMARKAND = "summit:sco/heads-of-state/22"
 SCO22 = "上海合作组织成员国元首理事会第二十二次会议在撒马尔罕举行。"
 BRICS14 = "金砖国家领导人第十四次会晤以视频方式举行。"
@@ -37,7 +39,7 @@ def test_documents_titled_with_action(run, sentence, name, doctype, action, verb
     assert r.objects(ref, "action") == {f"action:{action}"}
     assert r.objects(ref, "adoptedAt") == {SAMARKAND}
     evidence = r.evidence(ref, "action")
-    assert evidence.startswith(verb_evidence) and evidence.endswith(name.replace("－", "-"))  # evidence: folded text
+    assert evidence.startswith(verb_evidence) and fold(evidence).endswith(fold(name))
 
 
 def test_documents_two_titles_two_verbs(run):

@@ -59,7 +59,7 @@ class Pipeline:
             InitiativeRule(self.lexicon, initiative_words, self.segmenter),
             SpeechRule(),
             AttendanceRule(self.lexicon),
-            AreaRule(self.lexicon, self.segmenter),
+            AreaRule(self.lexicon, self.segmenter, _roles(self.resources.jsonl("lexicon/area_words.jsonl"))),
             MentionRule(self.lexicon),
             restore_names,
         ]

@@ -1,4 +1,7 @@
-"""Areas of cooperation: the items of an enumeration before 领域 (推动数字经济、电子商务等领域合作)."""
+"""Areas of cooperation, fields named as fields: the items of an enumeration before 领域
+(推动数字经济、电子商务等领域合作), a single field before 合作 after a verb (深化能源合作,
+A合作和B合作, A和B合作), 在A、B方面, 在A领域, and A合作 inside a document's name. Never a verb
+phrase (参与, 在50多个), never a word that only qualifies cooperation (务实合作, 区域合作)."""
 from __future__ import annotations
 
 import re
@@ -14,15 +17,34 @@ _ENUM = re.compile(r"(?P<items>[^，。；：、等“”]{1,16}(?:、[^，。�
 
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十\d]+大)?(?:重点|相关|优先|各)?$")
 _JOINS = ("以及", "和", "及", "与")
+#: Kinds of names inside which 合作 is no field's cooperation (上海合作组织, 上海合作组织成员国元首理事会).
+_NAMES = frozenset({"org", "unit", "summit", "person", "state", "city", "initiative"})
 
 
 class AreaRule:
     name = "area-enumeration"
 
-    def __init__(self, lexicon: Lexicon, segmenter: Segmenter) -> None:
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter, words: dict[str, list[str]] | None = None) -> None:
         self.lexicon = lexicon
         self.segmenter = segmenter
         self.known = sorted(lexicon.areas, key=len, reverse=True)
+        words = words or {}
+        self.not_field = frozenset(words.get("not_field", ()))
+        self.not_field_end = tuple(words.get("not_field_end", ()))
+        self.prepositions = tuple(words.get("preposition", ()))
+        self.after_not = tuple(words.get("after_not", ()))
+        owners = "|".join(map(re.escape, sorted(words.get("owner", ()), key=len, reverse=True))) or "(?!)"
+        tails = "|".join(map(re.escape, sorted(words.get("owner_tail", ()), key=len, reverse=True))) or "(?!)"
+        self.owner = re.compile(rf"(?:{owners})+(?:{tails})?")
+        self.owner_tail = re.compile(rf"(?:{tails})")
+        self.tails = tuple(words.get("owner_tail", ()))
+        self.verbs = tuple(sorted(words.get("verb", ()), key=len, reverse=True))
+        verbs = "|".join(map(re.escape, sorted(words.get("verb", ()), key=len, reverse=True))) or "(?!)"
+        self.chain = re.compile(r"[和与及、](?P<a>[\u4e00-\u9fff]{2,8}?)合作")
+        #: 在A、B方面, 在A方面
+        self.aspect = re.compile(r"在(?P<items>[^，。；：在“”]{2,40}?)方面")
+        #: 在A领域, 关于A领域合作, 开展A领域合作
+        self.field = re.compile(rf"(?:在|关于|{verbs})(?P<a>[\u4e00-\u9fff]{{2,10}}?)领域")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.article.text
@@ -38,12 +60,176 @@ class AreaRule:
             items = [(label, start, head_end)] if label else []
             for part in parts[1:]:
                 items.extend(self._later_item(part.group(), base + part.start(), last=part is parts[-1]))
+            items = [(label, start, end) for label, start, end in items if 1 <= len(label) <= 12]
+            if any(not self._is_field(label) for label, _, _ in items[1:]) or (
+                    items and not self._is_field(items[0][0]) and len(items) < 3):
+                continue  # 推动完善…机制、深化各领域合作; 26国参与、在50多个领域: verbs, not fields
             for label, start, end in items:
-                if not 1 <= len(label) <= 12:
-                    continue
-                self._area(doc, summit, label, start, end, self.name)
+                if self._is_field(label):
+                    self._area(doc, summit, label, start, end, self.name)
+        self._single(doc, summit)
+        self._aspects(doc, summit)
+        self._fields(doc, summit)
         self._titled(doc, summit)
+        self._document_names(doc, summit)
         return doc
+
+    def _is_field(self, label: str) -> bool:
+        """A field's name: a known area, or a word that is no verb, adverb or number, does not start with
+        a preposition and does not only qualify cooperation (务实, 区域)."""
+        if label in self.lexicon.areas:
+            return True
+        if len(label) < 2 or re.search(r"[0-9一二三四五六七八九十多几各每]", label[:1]) or re.search(r"[0-9]", label):
+            return False
+        if label.startswith(self.prepositions) or label in self.not_field or label.endswith(self.not_field_end) or label.endswith(("的", "等", "和", "与", "及")):
+            return False
+        if "领域" in label or "方面" in label:
+            return False
+        tag = self.segmenter.word_tag(label)
+        if tag is not None and (tag[:1] in ("v", "d", "p", "c", "r", "m", "j", "u") and tag != "vn" or tag in ("a", "ad")):
+            return False
+        first = self.segmenter.first_word(label)
+        if first != label and self.segmenter.word_tag(first) in ("p", "c", "d", "r"):
+            return False
+        return True
+
+    def _strip_owner(self, doc: Doc, start: int, end: int) -> int:
+        """Cut who cooperates off the front of a field (本组织执法安全, 上合组织框架内经贸)."""
+        text = doc.article.text
+        while start < end:
+            mention = next((m for m in doc.mentions if m.start == start and m.end <= end
+                            and m.kind in ("org", "state", "summit")), None)
+            if mention is not None:
+                start = mention.end
+                tail = self.owner_tail.match(text, start, end)
+                if tail:
+                    start = tail.end()
+                continue
+            hit = self.owner.match(text, start, end)
+            if hit and hit.end() > start:
+                start = hit.end()
+                continue
+            break
+        return start
+
+    def _inside_name(self, doc: Doc, start: int, end: int) -> bool:
+        return any(m.start < end and start < m.end and m.kind in _NAMES for m in doc.mentions)
+
+    def _split(self, doc: Doc, start: int, end: int) -> list[tuple[str, int, int]]:
+        """A and B of A和B (经贸和人文): both sides when both are fields, else the whole."""
+        text = doc.article.text
+        label = text[start:end]
+        for join in _JOINS:
+            k = label.find(join)
+            if k >= 2 and len(label) - k - len(join) >= 2:
+                left, right = (label[:k], start, start + k), (label[k + len(join):], start + k + len(join), end)
+                if self._is_field(left[0]) and self._is_field(right[0]):
+                    return [left, right]
+        return [(label, start, end)]
+
+    def _single(self, doc: Doc, summit: object) -> None:
+        """深化能源合作, 深化本组织执法安全合作, 加强…框架内经贸和人文合作, 深化A合作和B合作."""
+        text = doc.article.text
+        for hit in re.finditer("合作", text):
+            a_end = hit.start()
+            if self._inside_name(doc, a_end, hit.end()):
+                continue
+            window_start = max(0, a_end - 18)
+            verb_end = None
+            for k in range(a_end - 2, window_start - 1, -1):
+                if text[k] in "，。；：“”《》（）" or (text.startswith("合作", k) and not self._inside_name(doc, k, k + 2)):
+                    break
+                verb = next((v for v in self.verbs if text.startswith(v, k)), None)
+                if verb is not None:
+                    verb_end = k + len(verb) + (1 if text.startswith("了", k + len(verb)) else 0)
+                    break
+            if verb_end is None or a_end - verb_end < 2:
+                continue
+            pieces = [(verb_end, a_end, hit.end())]
+            pos = hit.end()
+            while True:
+                more = self.chain.match(text, pos)
+                if not more:
+                    break
+                pieces.append((more.start("a"), more.end("a"), more.end()))
+                pos = more.end()
+            for a_start, a_end, co_end in pieces:
+                if text.startswith(self.after_not, co_end) or self._inside_name(doc, co_end - 2, co_end):
+                    continue  # 合作组织, 上海合作组织
+                a_start = self._strip_owner(doc, a_start, a_end)
+                if "、" in text[a_start:a_end] or not 2 <= a_end - a_start <= 8:
+                    continue
+                if self._inside_name(doc, a_start, a_end):
+                    continue
+                for label, start, end in self._split(doc, a_start, a_end):
+                    if self._is_field(label):
+                        self._area(doc, summit, label, start, end, "area-single")
+
+    def _aspects(self, doc: Doc, summit: object) -> None:
+        """在A、B方面 and 在A方面 (在成员国产业协同、市场对接、技术交流方面)."""
+        text = doc.article.text
+        for hit in self.aspect.finditer(text):
+            base = hit.start("items")
+            parts = [(base + p.start(), base + p.end()) for p in re.finditer(r"[^、]+", hit.group("items"))]
+            items: list[tuple[str, int, int]] = []
+            for k, (start, end) in enumerate(parts):
+                if k == 0:
+                    start = self._strip_owner(doc, start, end)
+                if k == len(parts) - 1:
+                    items.extend(self._split(doc, start, end))
+                else:
+                    items.append((text[start:end], start, end))
+            if not items or any(not 2 <= len(label) <= 8 or not self._is_field(label) or self._verb_first(label)
+                                or self._inside_name(doc, start, end) for label, start, end in items):
+                continue
+            for label, start, end in items:
+                self._area(doc, summit, label, start, end, "area-aspect")
+
+    def _verb_first(self, label: str) -> bool:
+        """促进不同文明对话: a phrase opened by a verb is no field (unless it is a known area)."""
+        if label in self.lexicon.areas:
+            return False
+        first = self.segmenter.first_word(label)
+        return first != label and (self.segmenter.word_tag(first) or "").startswith("v") and \
+            self.segmenter.word_tag(first) != "vn"
+
+    def _fields(self, doc: Doc, summit: object) -> None:
+        """在A领域, 关于A领域合作, 开展A领域合作: one field before 领域 (no enumeration)."""
+        text = doc.article.text
+        for hit in self.field.finditer(text):
+            start, end = self._strip_owner(doc, hit.start("a"), hit.end("a")), hit.end("a")
+            label = text[start:end]
+            if "、" in label or not 2 <= len(label) <= 8 or not self._is_field(label) or self._verb_first(label):
+                continue
+            if self._inside_name(doc, start, end):
+                continue
+            self._area(doc, summit, label, start, end, "area-field")
+
+    def _document_names(self, doc: Doc, summit: object) -> None:
+        """A合作 inside a document's name (边防合作协定, 政府间科技合作协定, 反毒合作协议): the words between
+        the owner (成员国, 政府间, an organisation) or the start of the name and 合作."""
+        text = doc.article.text
+        spans = {(f.evidence.start, f.evidence.end) for f in doc.facts
+                 if f.subject.kind == "document" and f.predicate in ("label", "alias") and f.evidence is not None}
+        spans |= {m.span() for m in re.finditer(r"《[^》]+》", text)}
+        for s, e in sorted(spans):
+            for hit in re.finditer("合作", text[s:e]):
+                co = s + hit.start()
+                if self._inside_name(doc, co, co + 2) or text[co - 2:co] == "领域":
+                    continue
+                i = co
+                while i > s and "\u4e00" <= text[i - 1] <= "\u9fff" and not text.startswith("关于", i - 2) and \
+                        text[i - 1] != "的" and not any(m.end == i for m in doc.mentions if m.kind in ("org", "state")) \
+                        and not any(text.startswith(t, i - len(t)) for t in self.tails + ("成员国",)):
+                    i -= 1
+                if i > s and (text[i - 1] == "的" or text[i - 1] in "0123456789"):
+                    continue  # …的极端化合作, 2009年合作纲要: no field of its own
+                label = text[i:co]
+                if any(f.evidence is not None and f.evidence.end == co for f in doc.facts
+                       if f.subject.kind == "area" and f.predicate == "label"):
+                    continue  # read already as a known area (贸易投资合作纲要 → 投资)
+                if 2 <= len(label) <= 6 and self._is_field(label) and not self._verb_first(label):
+                    self._area(doc, summit, label, i, co, "area-document-name")
 
     def _titled(self, doc: Doc, summit: object) -> None:
         """A document named after a field of cooperation (《…政府间科技合作协定》) names that field."""

@@ -26,6 +26,7 @@ class InitiativeRule:
     def __init__(self, lexicon: Lexicon, words: dict[str, list[str]], segmenter: Segmenter | None = None) -> None:
         self.lexicon = lexicon
         self.segmenter = segmenter
+        self.repeat = tuple(words.get("repeat", ()))
         self.heads = tuple(words["head"])
         self.after = tuple(words["after"])
         self.addressees = tuple(words["addressee"])
@@ -91,7 +92,7 @@ class InitiativeRule:
             return False
         j = start - 1 if start > 0 and text[start - 1] == "“" else start
         before = text[max(0, j - 4):j]
-        if not before or before[-1] in "，。；：、“”《》（）":
+        if not before or before[-1] in "，。；：、“”《》（）" or before.endswith(self.repeat):
             return False
         words = self.segmenter.tokenizer.lcut(before, HMM=False)
         tag = self.segmenter.word_tag(words[-1]) if words else None

@@ -222,6 +222,8 @@ class SummitRule:
         if name.relation != "this":
             return None  # 下次会议 of a meeting with no ordinal: nothing to name it by
         if name.city is not None:
+            if org is None and main is not None:
+                org = main.org  # 上海峰会 in a report of a CICA summit: a meeting of that mechanism first
             if main is not None and self._city_of(doc, main.ref) == name.city and (org is None or org == main.org):
                 return main
             held = [s for s, c in lex.summit_city.items() if c == name.city
@@ -329,14 +331,18 @@ class SummitRule:
             if state is None or state.ref is None:
                 continue
             doc.add(nxt, "chairState", state.ref, state.start, hit.end(), "summit-next-chair")
-            self._next_node(doc, nxt, org, series, state.start, hit.end())
+            self._next_node(doc, nxt, org, series, state.start, hit.end(), named=False)
 
-    def _next_node(self, doc: Doc, nxt: Ref, org: object, series: object, start: int, end: int) -> None:
+    def _next_node(self, doc: Doc, nxt: Ref, org: object, series: object, start: int, end: int,
+                   named: bool = True) -> None:
+        """The next meeting's node; the article mentions it only where the text names the meeting
+        (下次会议将于…), not where it only names its chair (哈萨克斯坦将接任轮值主席国)."""
         if nxt in doc.context.setdefault("summits_seen", set()):  # type: ignore[operator]
             return
         doc.context["summits_seen"].add(nxt)  # type: ignore[union-attr]
         rule = "summit-next-meeting"
-        doc.add(Ref("article", doc.article.id), "mentions", nxt, start, end, rule)
+        if named:
+            doc.add(Ref("article", doc.article.id), "mentions", nxt, start, end, rule)
         doc.add(nxt, "type", Ref("class", "Summit"), start, end, rule)
         ordinal = nxt.key.rsplit("/", 1)[1]
         doc.add(nxt, "ordinal", Value(ordinal, "positiveInteger"), start, end, rule)

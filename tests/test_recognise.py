@@ -63,3 +63,54 @@ def test_recognise_stage_adds_sorted_mentions(pipeline):
         ("state", "巴西"), ("person", "卢拉"), ("state", "南非"), ("person", "拉马福萨"), ("org", "金砖国家")]
     for m in doc.mentions:
         assert text[m.start:m.end] == m.text
+
+
+# -- names by shape (sentences written for the tests; names invented) ----------------------------
+@pytest.mark.parametrize("text,title", [
+    ("挪威第一副首相", "第一副首相"),
+    ("智利代理总统", "代理总统"),
+    ("芬兰政府总理", "政府总理"),
+    ("国务委员兼外长", "国务委员兼外长"),
+    ("秘鲁总统夫人", "总统夫人"),
+    ("秘鲁总统特使", "总统特使"),
+    ("巴西财政部长", "财政部长"),
+    ("各代表团团长", "代表团团长"),
+], ids=["first-deputy", "acting", "government-body", "jian-compound", "spouse", "envoy", "ministry-chang",
+        "delegation-head"])
+def test_recognise_title_shapes(match, text, title):
+    posts = [written for kind, written, _ in match(text) if kind == "post"]
+    assert posts == [title]
+    assert all(kind != "org" for kind, _, _ in match(text))  # 财政部 of 财政部长 is no ministry of China
+
+
+def test_recognise_title_body_after_an_organization(match):
+    assert match("上合组织青年委员会理事会轮值主席") == [
+        ("org", "上合组织青年委员会", "org:上合组织青年委员会"), ("post", "理事会轮值主席", "post:理事会轮值主席")]
+
+
+@pytest.mark.parametrize("text,org", [
+    ("东盟青年企业家联合会主席", "东盟青年企业家联合会"),
+    ("上合组织银行联合体", "上合组织银行联合体"),
+    ("会议由东盟、南方林业合作委员会、非盟共同主办", "南方林业合作委员会"),
+    ("支持各国高校加入“北方港口城市联盟”", "北方港口城市联盟"),
+], ids=["parent-body", "parent-body-longest", "listed", "quoted"])
+def test_recognise_organization_shapes(match, text, org):
+    assert ("org", org, f"org:{org}") in match(text)
+
+
+@pytest.mark.parametrize("text", [
+    "上合组织框架内的合作机构",
+    "上合组织常设机构负责人列席会议",
+    "各方支持“开放包容”理念",
+], ids=["function-word-inside", "generic-bodies", "quoted-no-body"])
+def test_recognise_no_organization_without_a_name(match, text):
+    assert [w for kind, w, _ in match(text) if kind == "org"] in ([], ["上合组织"])
+
+
+def test_recognise_title_info_from_the_head(pipeline):
+    info = pipeline.recogniser.title_info
+    assert (info("代理总统").kind, info("代理总统").leader) == ("head_of_state", True)
+    assert (info("第一副总统").kind, info("第一副总统").leader) == ("official", False)
+    assert info("总统夫人").kind == "spouse" and info("总统夫人").state is None
+    assert info("国务委员兼外长").state == "CN"
+    assert info("理事会轮值主席").kind == "head_of_state"

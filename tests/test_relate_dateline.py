@@ -54,3 +54,26 @@ def test_dateline_absent(run, text):
     r = run(text)
     assert "agency" not in r.doc.context
     assert r.objects("article:test", "datelinePlace") == set()
+
+
+@pytest.mark.parametrize("text,outlet,place", [
+    ("海东新闻网 6 月 2 日（综合报道）：会议在西宁举行。", "海东新闻网", None),
+    ("江南晨报讯（记者周小川）会议在南京举行。", "江南晨报", None),
+    ("北方电视台北京5月3日电 会议举行。", "北方电视台", "北京"),
+    ("会场全景。\n南国通讯社北京5月3日电 会议举行。", "南国通讯社", "北京"),
+], ids=["spaced-date-no-place", "xun", "tv-station", "after-a-caption"])
+def test_dateline_outlet_by_shape(run, text, outlet, place):
+    r = run(text)
+    assert r.doc.context["agency"] == Ref("org", outlet)
+    assert r.objects("article:test", "datelinePlace") == ({place} if place else set())
+    assert outlet in r.labels("org")
+
+
+def test_dateline_wrapped_reporters(run):
+    r = run("北方日报北京5月3日电（记者周小川\n赵大海）会议举行。")
+    assert [name for name, _, _, _ in r.doc.context["reporters"]] == ["周小川", "赵大海"]
+
+
+def test_dateline_cited_outlet_is_an_organization(run):
+    r = run("据海峡之声网报道，会议闭幕。")
+    assert r.objects("org:海峡之声网", "type") == {"class:MediaOrganization"}

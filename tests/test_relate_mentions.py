@@ -53,3 +53,19 @@ def test_common_nearest_and_agent_before():
     assert nearest_before(doc, verb, 3, "state").ref == Ref("state", "RU")
     assert nearest_before(doc, verb, 5, "state") is None  # 俄罗斯 starts before the floor
     assert [m.text for m in mentions_in(doc, 0, verb, "state")] == ["中方", "俄罗斯"]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text,org,cls", [
+    ("会议由东盟、南方林业合作委员会、非盟共同主办。", "南方林业合作委员会", "class:Organization"),
+    ("中方支持各国高校加入“北方港口城市联盟”。", "北方港口城市联盟", "class:Organization"),
+    ("东盟青年企业家联合会主席陈大文致辞。", "东盟青年企业家联合会", "class:Organization"),
+    ("江南晨报讯（记者周小川）会议在南京举行。", "江南晨报", "class:MediaOrganization"),
+], ids=["listed", "quoted", "parent-body", "outlet"])
+def test_mentions_organizations_found_by_shape_are_typed_and_labelled(run, text, org, cls):
+    r = run(text)
+    assert r.evidence("article:test", "mentions", f"org:{org}") == org
+    assert r.objects(f"org:{org}", "type") == {cls}
+    assert r.objects(f"org:{org}", "label") == {org}

@@ -182,3 +182,108 @@ def test_persons_minister_of_a_named_ministry(run, text, person, title, holder):
     (post,) = _holds(r, person)
     assert r.objects(post, "roleName") == {title}
     assert r.objects(post, "postIn") == {holder}
+
+
+# -- titles and names read by shape (sentences and names invented for the tests) ------------------
+def _titles(r, person: str) -> set[str]:
+    return {t for p in _holds(r, person) for t in r.objects(p, "roleName")}
+
+
+@pytest.mark.parametrize("text,person,title,holder", [
+    ("挪威外交大臣安德森·林德出席会议。", "安德森·林德", "外交大臣", "state:NO"),
+    ("智利代理总统罗萨·门多萨主持会议。", "罗萨·门多萨", "代理总统", "state:CL"),
+    ("芬兰政府总理卡里·维塔宁抵达会场。", "卡里·维塔宁", "政府总理", "state:FI"),
+    ("挪威第一副首相英格丽·达尔出席会议。", "英格丽·达尔", "第一副首相", "state:NO"),
+    ("巴西财政部长费尔南多·阿达出席。", "费尔南多·阿达", "财政部长", "state:BR"),
+    ("秘鲁总统特使胡安·索托出席会议。", "胡安·索托", "总统特使", "state:PE"),
+    ("中方代表王小明发言。", "王小明", "代表", "state:CN"),
+    ("国务委员兼外长张小东出席。", "张小东", "国务委员兼外长", "state:CN"),
+], ids=["minister-of-a-field-daichen", "acting", "government-premier", "first-deputy", "ministry-chang",
+        "envoy", "representative", "jian-compound"])
+def test_persons_titles_by_shape(run, text, person, title, holder):
+    r = run(text)
+    assert {s.split(":", 1)[1] for s in r.of_class("Person")} == {person}
+    (post,) = _holds(r, person)
+    assert r.objects(post, "roleName") == {title}
+    assert r.objects(post, "postIn") == {holder}
+
+
+def test_persons_title_body_of_an_organization_found_by_shape(run):
+    r = run("上合组织青年委员会理事会轮值主席马克西姆·奥尔洛夫列席会议。")
+    (post,) = _holds(r, "马克西姆·奥尔洛夫")
+    assert r.objects(post, "roleName") == {"上合组织青年委员会理事会轮值主席"}
+    assert r.objects(post, "postIn") == {"org:上合组织青年委员会"}
+
+
+def test_persons_field_minister_without_a_state(run):
+    r = run("出席会议的外交大臣林德表示支持。")
+    assert _titles(r, "林德") == {"外交大臣"}
+
+
+@pytest.mark.parametrize("text,person,title", [
+    ("秘鲁总统夫人卡门·罗哈斯参观了博物馆。", "卡门·罗哈斯", "总统夫人"),
+    ("秘鲁总统卡洛斯·维加夫人安娜·维加参观了博物馆。", "安娜·维加", "总统卡洛斯·维加夫人"),
+], ids=["title-spouse", "name-spouse"])
+def test_persons_spouse_has_no_state(run, text, person, title):
+    r = run(text)
+    (post,) = _holds(r, person)
+    assert r.objects(post, "roleName") == {title}
+    assert r.objects(post, "postIn") == set()
+    assert r.doc.context["post_info"][next(p for p in r.doc.context["post_info"] if str(p) == post)][0].kind == "spouse"
+
+
+@pytest.mark.parametrize("text,person", [
+    ("巴西矿产和能源部长若昂·佩雷斯赞赏各方努力。", "若昂·佩雷斯"),
+    ("蒙古国总统巴特尔朝克图高度评价会议成果。", "巴特尔朝克图"),
+    ("秘鲁总统卡洛斯·维加参观了博物馆。", "卡洛斯·维加"),
+    ("智利总统罗萨·门多萨主持会议。", "罗萨·门多萨"),
+    ("越南总理阮文强欢迎各方。", "阮文强"),
+], ids=["verb-zanshang", "adverb-gaodu", "verb-like-part-after-dot", "city-after-dot", "verb-huanying"])
+def test_persons_name_cut_before_the_next_word(run, text, person):
+    assert {s.split(":", 1)[1] for s in run(text).of_class("Person")} == {person}
+
+
+@pytest.mark.parametrize("text", [
+    "习近平代表中国政府致辞。",
+    "各代表团团长高度评价会议成果。",
+    "上合组织常设机构负责人列席会议。",
+    "伊朗总统莱希夫人陪同出席。",
+], ids=["daibiao-verb", "delegation-heads", "unnamed-heads", "spouse-unnamed"])
+def test_persons_no_new_person_without_a_name(run, text):
+    assert run(text).of_class("Person") <= {"person:习近平", "person:莱希"}
+
+
+def test_persons_appointed_with_state_in_brackets(run):
+    r = run("会议批准马克西姆·奥尔洛夫（哈萨克斯坦共和国）担任本组织秘书长。")
+    (post,) = _holds(r, "马克西姆·奥尔洛夫")
+    assert r.objects(post, "postIn") == {"org:sco"}
+    assert r.objects(post, "roleName") == {"本组织秘书长"}
+
+
+@pytest.mark.parametrize("text,person,agency", [
+    ("会场一角。（东方日报记者孙小梅拍摄）", "孙小梅", "org:东方日报"),
+    ("会场一角。（新华社记者孙小梅摄）", "孙小梅", "org:xinhua"),
+    ("代表团合影。（钱多多摄）", "钱多多", None),
+], ids=["outlet-by-shape-paishe", "known-outlet-she", "bare-credit"])
+def test_persons_photo_credits_are_reporters(run, text, person, agency):
+    r = run(text)
+    assert {s.split(":", 1)[1] for s in r.of_class("Person")} == {person}
+    (post,) = _holds(r, person)
+    assert r.objects(post, "postIn") == ({agency} if agency else set())
+    info = {str(p): v for p, v in r.doc.context["post_info"].items()}[post][0]
+    assert info.kind == "reporter"
+
+
+@pytest.mark.parametrize("text,reporters,agency", [
+    ("江南晨报讯（记者周小川）会议在南京举行。", ["周小川"], "org:江南晨报"),
+    ("北方日报北京5月3日电（记者周小川\n赵大海）会议举行。", ["周小川", "赵大海"], "org:北方日报"),
+    ("会场全景。\n新华社北京5月3日电（记者周小川 赵大海）会议举行。", ["周小川", "赵大海"], "org:xinhua"),
+], ids=["wang-xun", "wrapped-dateline", "caption-first"])
+def test_persons_dateline_reporters_by_shape(run, text, reporters, agency):
+    r = run(text)
+    assert {s.split(":", 1)[1] for s in r.of_class("Person")} == set(reporters)
+    for name in reporters:
+        (post,) = _holds(r, name)
+        assert r.objects(post, "postIn") == {agency}
+        info = {str(p): v for p, v in r.doc.context["post_info"].items()}[post][0]
+        assert info.kind == "reporter"

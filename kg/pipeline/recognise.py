@@ -164,10 +164,10 @@ class Recogniser:
         return out
 
     def _joins(self, text: str, first: Mention, second: Mention) -> bool:
-        """总统夫人 (a title and 夫人), 国务委员兼外长 (two titles joined by 兼)."""
+        """总统夫人, 总统特使 (a title and 夫人 or 特使), 国务委员兼外长 (two titles joined by 兼)."""
         info = self.title_info(second.text)
         if first.end == second.start:
-            return info is not None and info.kind == "spouse"
+            return info is not None and info.kind in POSSESSIVE
         return second.start == first.end + 1 and text[first.end] == "兼"
 
     # -- organizations ----------------------------------------------------------------------------

@@ -44,7 +44,10 @@ class DatelineRule:
         self._outlet_end = tuple(suffixes)
         alternation = "|".join(map(re.escape, suffixes))
         self._cited = re.compile(
-            rf"据(?P<outlet>[{HAN}]{{1,{MAX_OUTLET}}}?(?:{alternation}))(?:报道|报导|消息|援引)") if suffixes else None
+            rf"据(?P<outlet>[{HAN}]{{1,{MAX_OUTLET}}}?(?:{alternation}))(?:报道|报导|消息|援引)"
+            # a photo credit: （某某日报记者王五摄）
+            rf"|(?:^|(?<=[（\s]))(?P<credit>[{HAN}]{{1,{MAX_OUTLET}}}?(?:{alternation}))(?=(?:特约|摄影|见习)?记者)",
+            re.M) if suffixes else None
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.sentences:
@@ -124,24 +127,27 @@ class DatelineRule:
         for end in range(base + 2, min(base + MAX_OUTLET, len(text)) + 1):
             if not re.fullmatch(f"[{HAN}]+", text[base:end]) or not text[base:end].endswith(self._outlet_end):
                 continue
-            if any(m.start < end and base < m.end and m.kind != "org" for m in doc.mentions):
+            if any(base <= m.start and m.end <= end and m.kind != "org" for m in doc.mentions):
                 return None, None  # a state, city or title inside: not an outlet's name
             found = _REST.match(text, end)
             if found:
+                # a word read across the outlet's last character (北方电视台北京: 台北) is none
+                doc.mentions[:] = [m for m in doc.mentions if not (m.start < end < m.end)]
                 word = text[base:end]
                 ref = Ref("org", iris.slug(word))
                 return Mention("org", base, end, word, ref, rule="org-outlet"), found
         return None, None
 
     def _cited_outlets(self, doc: Doc) -> None:
-        """据某某网报道: an outlet cited as the source of a report."""
+        """据某某网报道: an outlet cited as the source of a report; （某某日报记者王五摄）: a photographer's."""
         if self._cited is None:
             return
         text = doc.article.text
         for hit in self._cited.finditer(text):
-            start, end = hit.span("outlet")
+            group = "outlet" if hit.group("outlet") else "credit"
+            start, end = hit.span(group)
             if any(m.start < end and start < m.end for m in doc.mentions):
                 continue
-            word = hit.group("outlet")
+            word = hit.group(group)
             doc.mentions.append(Mention("org", start, end, word, Ref("org", iris.slug(word)), rule="org-outlet"))
         doc.mentions.sort(key=lambda m: (m.start, -m.end))

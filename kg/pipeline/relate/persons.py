@@ -36,6 +36,10 @@ _NOT_AFTER_NAME = frozenset({"representative", "reporter"})
 #: A photo credit without 记者: （王五摄）, 新华社发 王五 摄 at the end of a line.
 _CREDIT = re.compile(rf"(?:(?<=[（\s])|^)(?P<name>[{HAN}]{{2,3}})\s?(?:拍摄|摄)(?=\s*(?:）|\n|$))", re.M)
 CREDIT_ROLE = "摄影记者"
+_CLAUSE_END = re.compile("[，。；！？\n]")
+#: An appointment: 批准/任命 X（国名）担任/出任 title — the name before the bracketed state.
+_APPOINTED = re.compile(rf"(?:批准|任命|推举|选举|选派|委派|同意)(?P<name>[{HAN}·]{{2,18}}?)（(?P<state>[{HAN}]{{2,12}})）"
+                        rf"[^，。；\n]{{0,20}}?(?:担任|出任|任)")
 
 
 class PersonRule:
@@ -61,7 +65,7 @@ class PersonRule:
                 continue  # the dateline's reporters are read by the dateline rule
             info = self.title_info(post.text)
             kind = info.kind if info else None
-            before = next((m for m in doc.mentions if m.kind == "person" and m.end == post.start), None)
+            before = next((m for m in (*doc.mentions, *found) if m.kind == "person" and m.end == post.start), None)
             if before is not None and before.ref is not None and kind in POSSESSIVE:
                 # 国家主席习近平夫人彭丽媛: the title names the person before it (国家主席习近平夫人)
                 lead = next((m for m in doc.mentions if m.kind == "post" and m.end == before.start), None)
@@ -89,6 +93,7 @@ class PersonRule:
             self._reporter(doc, name, start, end, role, agency if isinstance(agency, Ref) else None,
                            "dateline-reporter", found, taken)
         self._credits(doc, found, taken)
+        self._appointed(doc, found, taken)
         doc.mentions.extend(found)
         self._repeat(doc)
         doc.mentions.sort(key=lambda m: (m.start, -m.end))
@@ -193,8 +198,8 @@ class PersonRule:
                 break
             m = by_start.get(end)
             if end >= start + 2 and m is not None:
-                if m.kind == "person" and text[end - 1] in "·•":
-                    end = m.end  # 谢尔达尔·别尔德穆哈梅多夫: the known surname is part of the name
+                if text[end - 1] in "·•" and m.kind in ("person", "city", "state"):
+                    end = m.end  # 谢尔达尔·别尔德穆哈梅多夫, 罗萨·门多萨: after a middle dot, a name part
                     continue
                 break
             if end >= start + 2 and text.startswith(self.lexicon.name_boundaries, end):
@@ -224,10 +229,12 @@ class PersonRule:
             return len(run)
         offset = 0
         for word in self.segmenter.tokenizer.lcut(run, HMM=False):
-            if offset >= 2 and len(word) >= 2 and word not in self.lexicon.names \
+            end = offset + len(word)
+            dotted = run[offset - 1:offset] in ("·", "•") or run[end:end + 1] in ("·", "•")
+            if offset >= 2 and len(word) >= 2 and not dotted and word not in self.lexicon.names \
                     and self.segmenter.word_tag(word) in self.lexicon.non_name_pos:
-                return offset
-            offset += len(word)
+                return offset  # a word beside a middle dot is a part of the name (安娜·维加)
+            offset = end
         return len(run)
 
     def _person(self, doc: Doc, name: str, span: tuple[int, int], known: Mention | None) -> Mention | None:
@@ -266,6 +273,32 @@ class PersonRule:
             agency = next((m.ref for m in reversed(doc.mentions) if m.kind == "org" and m.end <= start
                            and start - m.end <= 4 and "\n" not in text[m.end:start]), None)
             self._reporter(doc, name, start, end, CREDIT_ROLE, agency, "photo-credit", found, taken)
+
+    def _appointed(self, doc: Doc, found: list[Mention], taken: set[tuple[int, int]]) -> None:
+        """批准X（哈萨克斯坦共和国）担任本组织秘书长: the person appointed and the post they take."""
+        text = doc.article.text
+        if "（" not in text:
+            return
+        for hit in _APPOINTED.finditer(text):
+            start, end = hit.span("name")
+            state = next((m for m in doc.mentions if m.kind == "state" and (m.start, m.end) == hit.span("state")),
+                         None)
+            name = hit.group("name")
+            if state is None or any(m.start < end and start < m.end for m in doc.mentions + found) \
+                    or name in self.lexicon.blockers or self._cut_at_word(name) != len(name):
+                continue
+            person = self._person(doc, name, (start, end), None)
+            if person is None:
+                continue
+            if (start, end) not in taken:
+                found.append(person)
+                taken.add((start, end))
+            sentence = doc.sentence_at(hit.end())
+            post = next((m for m in doc.mentions if m.kind == "post" and hit.end() <= m.start < sentence.end
+                         and _CLAUSE_END.search(text, hit.end(), m.start) is None), None)
+            if post is not None:
+                holder, title_start = self._holder(doc, post)
+                self._post(doc, person.ref, post, holder, title_start, post.end, rule="person-appointed")  # type: ignore[arg-type]
 
     def _post(self, doc: Doc, person: Ref, post: Mention, holder: Ref | None, title_start: int, end: int,
               rule: str | None = None) -> None:

@@ -84,7 +84,7 @@ def test_areas_from_document_titles(run, text, expected):
     ("各方同意在能源领域加强合作。", {"能源"}),
     ("会议发表关于能源领域合作、关于数字化转型领域合作的声明。", {"能源", "数字化转型"}),
     ("成员国元首签署《北欧国家间极地合作协定》和海关合作协议。", {"极地", "海关"}),
-], ids=["single-field", "gongshang-dajì", "owner-benzuzhi", "framework-a-he-b", "a-hezuo-he-b-hezuo",
+], ids=["single-field", "gongshang-daji", "owner-benzuzhi", "framework-a-he-b", "a-hezuo-he-b-hezuo",
         "zai-fangmian", "zai-fangmian-owner", "zai-lingyu", "lingyu-hezuo-in-document", "hezuo-in-document-names"])
 def test_areas_other_shapes(run, sentence, expected):
     assert run(ASTANA + sentence).labels("area") == expected
@@ -111,3 +111,12 @@ def test_areas_not_fields(run, sentence):
 ], ids=["adjective-and-join", "council-name"])
 def test_areas_adjectives_joins_and_names(run, sentence):
     assert run(ASTANA + sentence).labels("area") == set()
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("元首们签署了禁毒合作协议。", {"禁毒"}),
+    ("各方同意深化防疫合作。", {"防疫"}),
+    ("各方反对将合作政治化。", set()),
+], ids=["jindu-in-document", "fangyi-single", "fandui-is-no-field"])
+def test_areas_fields_named_by_what_they_fight(run, sentence, expected):
+    assert run(ASTANA + sentence).labels("area") == expected

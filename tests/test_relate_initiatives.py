@@ -199,3 +199,9 @@ def test_initiatives_known_after_verb_and_noun_changyi(run, sentence, expected):
 ], ids=["zunxun", "hongyang"])
 def test_initiatives_known_only_repeated_is_not_counted(run, sentence):
     assert _initiatives(run(NORDIC + sentence)) == set()
+
+
+def test_initiatives_list_item_of_numbered_proposals_has_their_proposer(run):
+    r = run(NORDIC + "王毅就深化合作提出三点建议。\n一、深化互信，打造休戚与共的北欧命运共同体。\n二、加强海洋合作。")
+    ref = next(s for s in r.subjects("label", "北欧命运共同体"))
+    assert r.objects(ref, "proposedBy") == {"person:王毅"}

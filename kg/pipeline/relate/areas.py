@@ -9,6 +9,7 @@ import re
 from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Ref, Value
+from kg.pipeline.relate.common import summit_at
 from kg.pipeline.segment import Segmenter
 
 _ENUM = re.compile(r"(?P<items>[^，。；：、等“”]{1,16}(?:、[^，。；：、等“”]{1,10})+?)"
@@ -31,6 +32,7 @@ class AreaRule:
         words = words or {}
         self.not_field = frozenset(words.get("not_field", ()))
         self.not_field_end = tuple(words.get("not_field_end", ()))
+        self.verb_field = tuple(words.get("verb_field", ()))
         self.prepositions = tuple(words.get("preposition", ()))
         self.after_not = tuple(words.get("after_not", ()))
         owners = "|".join(map(re.escape, sorted(words.get("owner", ()), key=len, reverse=True))) or "(?!)"
@@ -48,7 +50,6 @@ class AreaRule:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.article.text
-        summit = doc.context.get("summit")
         for hit in _ENUM.finditer(text):
             base = hit.start("items")
             if "关于" in hit.group("items"):
@@ -66,12 +67,12 @@ class AreaRule:
                 continue  # 推动完善…机制、深化各领域合作; 26国参与、在50多个领域: verbs, not fields
             for label, start, end in items:
                 if self._is_field(label):
-                    self._area(doc, summit, label, start, end, self.name)
-        self._single(doc, summit)
-        self._aspects(doc, summit)
-        self._fields(doc, summit)
-        self._titled(doc, summit)
-        self._document_names(doc, summit)
+                    self._area(doc, label, start, end, self.name)
+        self._single(doc)
+        self._aspects(doc)
+        self._fields(doc)
+        self._titled(doc)
+        self._document_names(doc)
         return doc
 
     def _is_field(self, label: str) -> bool:
@@ -81,12 +82,16 @@ class AreaRule:
             return True
         if len(label) < 2 or re.search(r"[0-9一二三四五六七八九十多几各每]", label[:1]) or re.search(r"[0-9]", label):
             return False
-        if label.startswith(self.prepositions) or label in self.not_field or label.endswith(self.not_field_end) or label.endswith(("的", "等", "和", "与", "及")):
+        if label.startswith(self.prepositions) or label in self.not_field or label.endswith(self.not_field_end):
+            return False
+        if label.endswith(("的", "等", "和", "与", "及")):
             return False
         if "领域" in label or "方面" in label:
             return False
         tag = self.segmenter.word_tag(label)
-        if tag is not None and (tag[:1] in ("v", "d", "p", "c", "r", "m", "j", "u") and tag != "vn" or tag in ("a", "ad")):
+        if len(label) <= 4 and label.startswith(self.verb_field):
+            return True  # 反毒, 禁毒, 抗疫: a field named by what it fights
+        if tag is not None and (tag[:1] in "vdpcrmju" and tag != "vn" or tag in ("a", "ad")):
             return False
         first = self.segmenter.first_word(label)
         if first != label and self.segmenter.word_tag(first) in ("p", "c", "d", "r"):
@@ -127,7 +132,7 @@ class AreaRule:
                     return [left, right]
         return [(label, start, end)]
 
-    def _single(self, doc: Doc, summit: object) -> None:
+    def _single(self, doc: Doc) -> None:
         """深化能源合作, 深化本组织执法安全合作, 加强…框架内经贸和人文合作, 深化A合作和B合作."""
         text = doc.article.text
         for hit in re.finditer("合作", text):
@@ -137,7 +142,8 @@ class AreaRule:
             window_start = max(0, a_end - 18)
             verb_end = None
             for k in range(a_end - 2, window_start - 1, -1):
-                if text[k] in "，。；：“”《》（）" or (text.startswith("合作", k) and not self._inside_name(doc, k, k + 2)):
+                if text[k] in "，。；：“”《》（）" or (
+                        text.startswith("合作", k) and not self._inside_name(doc, k, k + 2)):
                     break
                 verb = next((v for v in self.verbs if text.startswith(v, k)), None)
                 if verb is not None:
@@ -163,9 +169,9 @@ class AreaRule:
                     continue
                 for label, start, end in self._split(doc, a_start, a_end):
                     if self._is_field(label):
-                        self._area(doc, summit, label, start, end, "area-single")
+                        self._area(doc, label, start, end, "area-single")
 
-    def _aspects(self, doc: Doc, summit: object) -> None:
+    def _aspects(self, doc: Doc) -> None:
         """在A、B方面 and 在A方面 (在成员国产业协同、市场对接、技术交流方面)."""
         text = doc.article.text
         for hit in self.aspect.finditer(text):
@@ -183,7 +189,7 @@ class AreaRule:
                                 or self._inside_name(doc, start, end) for label, start, end in items):
                 continue
             for label, start, end in items:
-                self._area(doc, summit, label, start, end, "area-aspect")
+                self._area(doc, label, start, end, "area-aspect")
 
     def _verb_first(self, label: str) -> bool:
         """促进不同文明对话: a phrase opened by a verb is no field (unless it is a known area)."""
@@ -193,7 +199,7 @@ class AreaRule:
         return first != label and (self.segmenter.word_tag(first) or "").startswith("v") and \
             self.segmenter.word_tag(first) != "vn"
 
-    def _fields(self, doc: Doc, summit: object) -> None:
+    def _fields(self, doc: Doc) -> None:
         """在A领域, 关于A领域合作, 开展A领域合作: one field before 领域 (no enumeration)."""
         text = doc.article.text
         for hit in self.field.finditer(text):
@@ -203,15 +209,16 @@ class AreaRule:
                 continue
             if self._inside_name(doc, start, end):
                 continue
-            self._area(doc, summit, label, start, end, "area-field")
+            self._area(doc, label, start, end, "area-field")
 
-    def _document_names(self, doc: Doc, summit: object) -> None:
+    def _document_names(self, doc: Doc) -> None:
         """A合作 inside a document's name (边防合作协定, 政府间科技合作协定, 反毒合作协议): the words between
         the owner (成员国, 政府间, an organisation) or the start of the name and 合作."""
         text = doc.article.text
         spans = {(f.evidence.start, f.evidence.end) for f in doc.facts
                  if f.subject.kind == "document" and f.predicate in ("label", "alias") and f.evidence is not None}
         spans |= {m.span() for m in re.finditer(r"《[^》]+》", text)}
+        owner_ends = {m.end for m in doc.mentions if m.kind in ("org", "state")}
         for s, e in sorted(spans):
             for hit in re.finditer("合作", text[s:e]):
                 co = s + hit.start()
@@ -219,7 +226,7 @@ class AreaRule:
                     continue
                 i = co
                 while i > s and "\u4e00" <= text[i - 1] <= "\u9fff" and not text.startswith("关于", i - 2) and \
-                        text[i - 1] != "的" and not any(m.end == i for m in doc.mentions if m.kind in ("org", "state")) \
+                        text[i - 1] != "的" and i not in owner_ends \
                         and not any(text.startswith(t, i - len(t)) for t in self.tails + ("成员国",)):
                     i -= 1
                 if i > s and (text[i - 1] == "的" or text[i - 1] in "0123456789"):
@@ -229,9 +236,9 @@ class AreaRule:
                        if f.subject.kind == "area" and f.predicate == "label"):
                     continue  # read already as a known area (贸易投资合作纲要 → 投资)
                 if 2 <= len(label) <= 6 and self._is_field(label) and not self._verb_first(label):
-                    self._area(doc, summit, label, i, co, "area-document-name")
+                    self._area(doc, label, i, co, "area-document-name")
 
-    def _titled(self, doc: Doc, summit: object) -> None:
+    def _titled(self, doc: Doc) -> None:
         """A document named after a field of cooperation (《…政府间科技合作协定》) names that field."""
         text = doc.article.text
         if not self.known:
@@ -239,15 +246,16 @@ class AreaRule:
         known = re.compile("(" + "|".join(map(re.escape, self.known)) + ")合作")
         for title in re.finditer(r"《[^》]+》", text):
             for hit in known.finditer(text, title.start(), title.end()):
-                self._area(doc, summit, hit.group(1), hit.start(1), hit.end(1), "area-document-title")
+                self._area(doc, hit.group(1), hit.start(1), hit.end(1), "area-document-title")
 
-    def _area(self, doc: Doc, summit: object, label: str, start: int, end: int, rule: str) -> None:
+    def _area(self, doc: Doc, label: str, start: int, end: int, rule: str) -> None:
         ref = Ref("area", iris.slug(label))
         doc.entity(ref, label, "CooperationArea")
         doc.add(ref, "type", Ref("class", "CooperationArea"), start, end, rule)
         doc.add(ref, "label", Value(label, lang="zh-Hans"), start, end, rule)
         doc.add(Ref("article", doc.article.id), "mentions", ref, start, end, rule)
-        if isinstance(summit, Ref):
+        summit = summit_at(doc, start)  # the meeting the clause is about
+        if summit is not None:
             doc.add(summit, "cooperationArea", ref, start, end, rule)
 
     @staticmethod

@@ -9,7 +9,7 @@ from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Ref, Value
 from kg.pipeline.dates import NUM
-from kg.pipeline.relate.common import PUNCT, SUMMIT_ALIASES
+from kg.pipeline.relate.common import PUNCT, SUMMIT_ALIASES, summit_at
 
 #: Verbs of saying after a document's type word: they end its name (撒马尔罕宣言指出…).
 _SAYS = ("指出", "强调", "表示", "重申", "呼吁", "认为", "宣布", "写道", "全文", "称", "说")
@@ -107,8 +107,9 @@ class DocumentRule:
             if word in self.titled_only:
                 continue  # 在…框架下: such a word names a document only inside 《》
             after = text[hit.end():hit.end() + 1]
+            follows = text.startswith(self.after_name, hit.end()) and word not in self.verbal
             if after and "\u4e00" <= after <= "\u9fff" and after not in "中和与及等时后" and not text.startswith(
-                    _SAYS + ("以及",), hit.end()) and (word in self.verbal or not text.startswith(self.after_name, hit.end())):
+                    _SAYS + ("以及",), hit.end()) and not follows:
                 continue  # part of a longer word (声明书, 计划经济…), unless the document says something
                 # or a verb or noun follows a noun-only type word (宪章签署20周年, 条约生效)
             start = self._left(text, hit.start())
@@ -307,10 +308,13 @@ class DocumentRule:
                 same_type[0].mentions.append(m)
 
     def _write(self, doc: Doc, clusters: list[DocCluster]) -> None:
-        summit = doc.context.get("summit")
-        scope = summit.key if isinstance(summit, Ref) else f"article/{iris.slug(doc.article.id)}"
         for c in clusters:
             first = min(c.mentions, key=lambda x: x.start)
+            # the meeting the document belongs to: the one named in the clause that acts on it (or names it)
+            anchor = next((m for m in sorted(c.mentions, key=lambda x: x.start) if m.action and m.action != "other"),
+                          first)
+            summit = summit_at(doc, anchor.start)
+            scope = summit.key if summit is not None else f"article/{iris.slug(doc.article.id)}"
             ref = Ref("document", f"{scope}/{iris.slug(c.label)}")
             doc.entity(ref, c.label, "Document")
             span = (first.start, first.end)
@@ -331,11 +335,11 @@ class DocumentRule:
                 m = acted[0]
                 lo = min(m.action_span[0], m.start) if m.action_span else m.start
                 doc.add(ref, "action", Ref("action", m.action), lo, m.end, "document-action")  # type: ignore[arg-type]
-                if isinstance(summit, Ref):
+                if summit is not None:
                     doc.add(ref, "adoptedAt", summit, lo, m.end, "document-action")
             else:
                 doc.add(ref, "action", Ref("action", "other"), *span, "document-mentioned")
-                if isinstance(summit, Ref):
+                if summit is not None:
                     doc.add(ref, "mentionedAt", summit, *span, "document-mentioned")
 
 

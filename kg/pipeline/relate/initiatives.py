@@ -12,8 +12,12 @@ import re
 from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref, Value
-from kg.pipeline.relate.common import PUNCT, agent_before
+from kg.pipeline.relate.common import PUNCT, agent_before, summit_at
 from kg.pipeline.segment import Segmenter
+
+
+#: A list item of numbered proposals: 一、… 二、…
+_LIST_ITEM = re.compile(r"[一二三四五六七八九十]+、")
 
 
 def _alt(words: list[str]) -> str:
@@ -42,18 +46,21 @@ class InitiativeRule:
             # (打造休戚与共、安危共担的上合命运共同体)
             rf"(?:{build})(?:{qual}|[^，。；：“”《》]{{2,24}}?的)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\-－]{{1,11}}?共同体)")
         self.appeal = re.compile(r"倡议(?![，。；、：])")
-        self.numbered = re.compile(rf"(?<![0-9一二两三四五六七八九十第])(?:[0-9]+|[一二两三四五六七八九十]+)点(?:{_alt(words.get('numbered', []))})")
+        numbered, heads = _alt(words.get("numbered", [])), _alt(words.get("quoted_head", []))
+        self.numbered = re.compile(
+            rf"(?<![0-9一二两三四五六七八九十第])(?:[0-9]+|[一二两三四五六七八九十]+)点(?:{numbered})")
         self.concept = re.compile(_alt(words.get("concept", []))) if words.get("concept") else None
         self.concept_stops = tuple(sorted(words.get("concept_stop", []), key=len, reverse=True))
         self.proposing = tuple(words.get("proposing", []))
-        self.quoted_head = re.compile(rf"“(?P<name>[^“”]{{2,24}})”(?P<head>{_alt(words.get('quoted_head', []))})")
+        self.quoted_head = re.compile(rf"“(?P<name>[^“”]{{2,24}})”(?P<head>{heads})")
         self.joint = re.compile(rf"(?:{_alt(words.get('joint', []))})(?:携手|共同|全力)?(?:{build}|弘扬|践行)?"
-                                rf"(?:{qual})?“(?P<name>[^“”]{{2,24}})”(?![\u4e00-\u9fff]{{0,2}}(?:{_alt(words.get('quoted_head', []))}))")
+                                rf"(?:{qual})?“(?P<name>[^“”]{{2,24}})”(?![\u4e00-\u9fff]{{0,2}}(?:{heads}))")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.article.text
         titles = [m.span() for m in re.finditer(r"《[^》]*》", text)]
         self._titles = titles
+        self._numbered_agent: Mention | None = None  # who made the numbered proposals (提出六点建议：一、…)
         for sentence in doc.sentences:
             s, e = sentence.start, sentence.end
             for hit in self.quoted_after_verb.finditer(text, s, e):
@@ -72,8 +79,10 @@ class InitiativeRule:
                                  agent, (agent.start if agent else hit.start(), hit.end()))
             for hit in self.quoted_initiative.finditer(text, s, e):
                 self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-quoted")
+            item_agent = self._numbered_agent if _LIST_ITEM.match(text, s) else None
             for hit in self.community.finditer(text, s, e):
-                self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-community")
+                self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-community",
+                                 item_agent, (s, hit.end()) if item_agent else None)
             for hit in self.appeal.finditer(text, s, e):
                 if self._noun(doc, hit.start(), hit.end()):
                     continue
@@ -105,6 +114,7 @@ class InitiativeRule:
         text = doc.article.text
         for hit in self.numbered.finditer(text, s, e):
             agent = agent_before(doc, hit.start(), s)
+            self._numbered_agent = agent
             self._initiative(doc, hit.group(), hit.start(), hit.end(), "initiative-numbered", agent,
                              (agent.start if agent else hit.start(), hit.end()))
         if self.concept is not None:
@@ -202,8 +212,8 @@ class InitiativeRule:
             doc.add(ref, "type", Ref("class", "Initiative"), start, end, rule)
             if not known_ref:
                 doc.add(ref, "label", Value(name, lang="zh-Hans"), start, end, rule)
-            summit = doc.context.get("summit")
-            if isinstance(summit, Ref):
+            summit = summit_at(doc, start)  # the meeting the clause is about
+            if summit is not None:
                 doc.add(ref, "proposedAt", summit, start, end, rule)
         doc.add(Ref("article", doc.article.id), "mentions", ref, start, end, rule)
         if agent is not None and agent.ref is not None and agent_span is not None:

@@ -15,7 +15,6 @@ from kg.model import Doc, Mention, Ref, Value
 from kg.pipeline.relate.common import PUNCT, agent_before, summit_at
 from kg.pipeline.segment import Segmenter
 
-
 #: A list item of numbered proposals: 一、… 二、…
 _LIST_ITEM = re.compile(r"[一二三四五六七八九十]+、")
 

@@ -300,8 +300,8 @@ def test_attendance_state_of_a_person_from_the_title_chain(run, sentence, state)
 
 
 def test_attendance_reporters_never_attend(run):
-    r = run("新华网讯（记者王小明）上海合作组织成员国元首理事会第二十四次会议4日在阿斯塔纳举行，"
-            "俄罗斯总统普京出席会议。", META24)
+    r = run("新华网阿斯塔纳7月4日电（记者王小明）上海合作组织成员国元首理事会第二十四次会议4日在阿斯塔纳举行，"
+            "俄罗斯总统普京出席会议。记者李大同摄", META24)
     assert _attendees(r, SCO24, "stated") == {"person:普京", "state:RU"}
 
 
@@ -317,3 +317,9 @@ def test_attendance_a_past_meeting_of_the_series_is_not_this_one(run):
 def test_attendance_states_that_only_stand_near_the_words(run, sentence):
     r = run(ASTANA + sentence, META24)
     assert _attendees(r, SCO24, "stated") == set()
+
+
+def test_attendance_count_for_a_summit_found_by_its_city_name(run):
+    r = run("上合组织比什凯克峰会14日在比什凯克举行。八国领导人出席峰会。", {"published": "2019-06-15"})
+    summit = "summit:sco/heads-of-state/19"
+    assert _attendees(r, summit, "inferred") == {f"state:{m}" for m in ("CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ")}

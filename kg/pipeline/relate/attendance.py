@@ -566,9 +566,14 @@ class AttendanceRule:
             part = Ref("participation", f"{meeting.key}/{ms.state.kind}-{ms.state.key}")
             doc.add(part, "inferredFrom", ms.ref, start, end, rule, "inferred")
 
-    @staticmethod
-    def _organizer(doc: Doc, meeting: Ref) -> object:
-        return next((f.object for f in doc.facts if f.subject == meeting and f.predicate == "organizer"), None)
+    def _organizer(self, doc: Doc, meeting: Ref) -> object:
+        """The meeting's organizer as stated, else the organization its key names (a summit found
+        by a short or city name, 上合比什凯克峰会 → sco/heads-of-state/19)."""
+        stated = next((f.object for f in doc.facts if f.subject == meeting and f.predicate == "organizer"), None)
+        if stated is not None:
+            return stated
+        org = Ref("org", meeting.key.split("/", 1)[0])
+        return org if org in self.lexicon.labels else None
 
     def _summit_date(self, doc: Doc, summit: Ref) -> dt.date | None:
         for f in doc.facts:

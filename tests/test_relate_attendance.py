@@ -323,3 +323,15 @@ def test_attendance_count_for_a_summit_found_by_its_city_name(run):
     r = run("上合组织比什凯克峰会14日在比什凯克举行。八国领导人出席峰会。", {"published": "2019-06-15"})
     summit = "summit:sco/heads-of-state/19"
     assert _attendees(r, summit, "inferred") == {f"state:{m}" for m in ("CN", "IN", "KG", "KZ", "PK", "RU", "TJ", "UZ")}
+
+
+def test_attendance_co_chairs_and_a_bare_meeting_noun(run):
+    """A和B共同主持对话会: both chair and attend, each with their state."""
+    r = run(ASTANA + "哈萨克斯坦总统托卡耶夫和吉尔吉斯斯坦总统扎帕罗夫共同主持峰会。", META24)
+    assert r.objects(SCO24, "chairPerson") == {"person:托卡耶夫", "person:扎帕罗夫"}
+    assert _attendees(r, SCO24, "stated") == {"person:托卡耶夫", "state:KZ", "person:扎帕罗夫", "state:KG"}
+
+
+def test_attendance_states_before_a_group_noun_without_a_number(run):
+    r = run(ASTANA + "挪威、芬兰等国外长列席会议。", META24)
+    assert _attendees(r, SCO24, "stated") == {"state:NO", "state:FI"}

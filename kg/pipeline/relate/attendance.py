@@ -67,12 +67,13 @@ class AttendanceRule:
         self.host_verb = words.get("host_verb", never)
         self.bilateral = words.get("bilateral", never)
         self.sub_event = words.get("sub_event", never)
+        self.meeting_word = words.get("meeting_word", never)
         group = self.group.pattern
         self.count = re.compile(
             rf"(?P<other>其他|其余|另外)?(?P<n>{NUM})(?:个|位)?(?P<status>成员国|观察员国|国家|国)(?:的)?(?:{group})")
         self.count_after = re.compile(rf"(?:{NUM})(?:个|位)?(?:成员国|观察员国|国家|国)")
         self.group_after = re.compile(
-            rf"(?:{_LIST_GLUE.pattern})(?:{NUM}(?:个)?(?:国家|国))?的?(?:{group})(?![府办团性])")
+            rf"(?:{_LIST_GLUE.pattern})(?:(?:{NUM})?(?:个)?(?:国家|国))?的?(?:{group})(?![府办团性])")
         self.meeting_noun = re.compile(r"[\u4e00-\u9fff]{2,30}?(?:对话会|峰会|会晤|领导人会议|部长级会议|外长会)")
         rows = (resources or Resources()).tsv("lexicon/home_titles.tsv")
         self.home_titles = {row["title"]: Ref("state", row["state"]) for row in rows}
@@ -178,7 +179,7 @@ class AttendanceRule:
             # attending one of its events (…会晤特别记者会) is being at the meeting too
             relative = obj.end + 1 if text.startswith("的", obj.end) else None
             return meeting, relative
-        if self.session.match(text, at):
+        if self.session.match(text, at) or self.meeting_word.match(text, at):
             return self._admissible(doc, summit_at(doc, verb.start())), None
         if self.clause_end.match(text, verb.end()) is not None:
             return self._admissible(doc, summit_at(doc, verb.start())), None
@@ -235,18 +236,26 @@ class AttendanceRule:
         obj = self._meeting_after(doc, at, verb)
         if obj is not None:
             meeting = self._admissible(doc, obj.ref)  # type: ignore[arg-type]
-        elif self.session.match(text, at) or self.clause_end.match(text, verb.end()):
+        elif self.session.match(text, at) or self.meeting_word.match(text, at) \
+                or self.clause_end.match(text, verb.end()):
             meeting = self._admissible(doc, summit_at(doc, verb.start()))
         else:
             return  # 主持欢迎宴会, 主持会谈: another event
         if meeting is None:
             return
-        person = next((m for m in reversed(self._in(max(start, verb.start() - 14), verb.start(), "person"))), None)
-        if person is None or person.ref is None or person.ref in self.reporters:
+        nearest = next((m for m in reversed(self._in(max(start, verb.start() - 14), verb.start(), "person"))), None)
+        if nearest is None:
             return
-        self._attend(doc, meeting, person.ref, person.start, verb.end(), "attendance-preside")
-        doc.add(meeting, "chairPerson", person.ref, person.start, verb.end(), "summit-chair-person")
-        self._person_state(doc, meeting, person, verb.end())
+        chairs = [nearest]
+        if text.startswith("共同", verb.start() - 2):  # A和B共同主持: co-chairs
+            clause = max(start, max(text.rfind(c, start, verb.start()) for c in "，；：") + 1)
+            chairs = self._in(clause, verb.start(), "person")
+        for person in chairs:
+            if person.ref is None or person.ref in self.reporters:
+                continue
+            self._attend(doc, meeting, person.ref, person.start, verb.end(), "attendance-preside")
+            doc.add(meeting, "chairPerson", person.ref, person.start, verb.end(), "summit-chair-person")
+            self._person_state(doc, meeting, person, verb.end())
 
     def _chair_as(self, doc: Doc, start: int, hit: re.Match[str]) -> None:
         """X作为主席国元首…: the person who acts as the chair attends, with their state."""

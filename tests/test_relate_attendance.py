@@ -335,3 +335,8 @@ def test_attendance_co_chairs_and_a_bare_meeting_noun(run):
 def test_attendance_states_before_a_group_noun_without_a_number(run):
     r = run(ASTANA + "挪威、芬兰等国外长列席会议。", META24)
     assert _attendees(r, SCO24, "stated") == {"state:NO", "state:FI"}
+
+
+def test_attendance_the_next_chair_does_not_attend(run):
+    r = run(ASTANA + "会议决定，吉尔吉斯斯坦将接任下一任轮值主席国。", META24)
+    assert "state:KG" not in _attendees(r, SCO24)

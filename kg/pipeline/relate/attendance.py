@@ -116,6 +116,11 @@ class AttendanceRule:
         chair = doc.context.get("chair_state")
         if isinstance(chair, tuple):
             self._attend(doc, main, chair[0], chair[1], chair[2], "attendance-chair")
+        for fact in [f for f in doc.facts if f.predicate == "chairState" and isinstance(f.object, Ref)]:
+            meeting = self._admissible(doc, fact.subject)  # the chair of the next meeting does not attend this one
+            if meeting is not None and fact.evidence is not None:
+                self._attend(doc, meeting, fact.object, fact.evidence.start, fact.evidence.end,  # type: ignore[arg-type]
+                             "attendance-chair")
         self._inferred(doc)
         return doc
 

@@ -120,3 +120,13 @@ def test_areas_adjectives_joins_and_names(run, sentence):
 ], ids=["jindu-in-document", "fangyi-single", "fandui-is-no-field"])
 def test_areas_fields_named_by_what_they_fight(run, sentence, expected):
     assert run(ASTANA + sentence).labels("area") == expected
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("各方同意推进澜沧合作走深走实。", set()),
+    ("各方愿深化北欧合作。", set()),
+    ("各方同意推进边境控疫合作。", set()),
+    ("各方同意深化海洋合作。", {"海洋"}),
+], ids=["mechanism-abbreviation", "place-name", "single-characters", "known-field"])
+def test_areas_single_field_is_a_word(run, sentence, expected):
+    assert run(ASTANA + sentence).labels("area") == expected

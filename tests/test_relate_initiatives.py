@@ -205,3 +205,10 @@ def test_initiatives_list_item_of_numbered_proposals_has_their_proposer(run):
     r = run(NORDIC + "王毅就深化合作提出三点建议。\n一、深化互信，打造休戚与共的北欧命运共同体。\n二、加强海洋合作。")
     ref = next(s for s in r.subjects("label", "北欧命运共同体"))
     assert r.objects(ref, "proposedBy") == {"person:王毅"}
+
+
+def test_initiatives_own_quoted_name_keeps_its_head_noun(run):
+    r = run(NORDIC + "各方欢迎挪威提出的“北欧+”合作倡议。")
+    assert r.labels("initiative") == {"“北欧+”合作倡议"}
+    ref = next(s for s in r.subjects("label", "“北欧+”合作倡议"))
+    assert r.objects(ref, "proposedBy") == {"state:NO"}

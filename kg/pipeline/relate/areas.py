@@ -75,6 +75,19 @@ class AreaRule:
         self._document_names(doc)
         return doc
 
+    def _is_strict_field(self, label: str) -> bool:
+        """A field read from one word before 合作 (no enumeration to vouch for it): also no place name
+        (北欧合作, 澜湄合作) and no phrase jieba cuts into single characters (国际抗疫, 澜湄)."""
+        if label in self.lexicon.areas:
+            return True
+        if not self._is_field(label):
+            return False
+        if label.startswith(self.verb_field) and len(label) == 2:
+            return True
+        if (self.segmenter.word_tag(label) or "").startswith(("ns", "nr", "nt")):
+            return False
+        return all(len(word) > 1 for word in self.segmenter.tokenizer.lcut(label, HMM=False))
+
     def _is_field(self, label: str) -> bool:
         """A field's name: a known area, or a word that is no verb, adverb or number, does not start with
         a preposition and does not only qualify cooperation (务实, 区域)."""
@@ -168,7 +181,7 @@ class AreaRule:
                 if self._inside_name(doc, a_start, a_end):
                     continue
                 for label, start, end in self._split(doc, a_start, a_end):
-                    if self._is_field(label):
+                    if self._is_strict_field(label):
                         self._area(doc, label, start, end, "area-single")
 
     def _aspects(self, doc: Doc) -> None:
@@ -235,7 +248,7 @@ class AreaRule:
                 if any(f.evidence is not None and f.evidence.end == co for f in doc.facts
                        if f.subject.kind == "area" and f.predicate == "label"):
                     continue  # read already as a known area (贸易投资合作纲要 → 投资)
-                if 2 <= len(label) <= 6 and self._is_field(label) and not self._verb_first(label):
+                if 2 <= len(label) <= 6 and self._is_strict_field(label) and not self._verb_first(label):
                     self._area(doc, label, i, co, "area-document-name")
 
     def _titled(self, doc: Doc) -> None:

@@ -73,6 +73,8 @@ class InitiativeRule:
                         self._initiative(doc, name, q0, q0 + len(name), "initiative-proposed", agent,
                                          (min(hit.start(), agent.start) if agent else hit.start(), hit.end()))
             for hit in self.own.finditer(text, s, e):
+                if self.quoted_head.match(text, hit.start("name") - 1):
+                    continue  # 泰方提出的“X”合作倡议: the quoted name with its head noun (below)
                 agent = next((m for m in doc.mentions if m.end == hit.start() and m.kind in ("state", "person")), None)
                 self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-own",
                                  agent, (agent.start if agent else hit.start(), hit.end()))

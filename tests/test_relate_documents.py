@@ -234,3 +234,14 @@ def test_documents_verbal_type_word_governed_by_a_verb(run):
 def test_documents_name_before_yiji(run):
     r = run(NORDIC + "领导人发表关于海洋治理的声明、关于极地科研的声明以及会议《新闻公报》。")
     assert _documents(r) == {"关于海洋治理的声明", "关于极地科研的声明", "新闻公报"}
+
+
+@pytest.mark.parametrize("sentence,name,action", [
+    ("领导人通过了北欧合作成果清单，各方同意深化合作，今年适逢北极合作宪章签署10周年。", "北极合作宪章", "other"),
+    ("领导人签署了《北欧海洋合作协定》，以及《北欧极地科研协定》。", "北欧极地科研协定", "signed"),
+    ("对话会通过了5份文件，其中包括《北欧海洋合作宣言》。", "北欧海洋合作宣言", "adopted"),
+], ids=["verb-of-an-earlier-comma-clause", "names-only-comma-clause", "qizhong-baokuo"])
+def test_documents_action_from_the_comma_clause(run, sentence, name, action):
+    r = run(NORDIC + sentence)
+    ref = next(s for s in r.subjects("label", name) if s.startswith("document:"))
+    assert r.objects(ref, "action") == {f"action:{action}"}

@@ -58,6 +58,7 @@ class DocumentRule:
         self.verbs = sorted(lexicon.doc_verbs, key=len, reverse=True)
         self.titled_only = frozenset(words.get("titled_only", ()))
         self.verbal = frozenset(words.get("verbal", ()))
+        self.list_links = tuple(words.get("list_link", ()))
         self.after_name = tuple(words.get("after_name", ()))
         self.owners = tuple(sorted(words.get("owner", ()), key=len, reverse=True))
         lead = "|".join(map(re.escape, sorted(set(self.stops) | set(self.verbs), key=len, reverse=True)))
@@ -220,6 +221,12 @@ class DocumentRule:
         j = m.start
         while j > 0 and text[j - 1] not in "。；;！？":
             j -= 1
+        # the comma clause of the name, unless it holds only names before it (，以及《B》)
+        # or it opens with a word that lists what an earlier verb governs (通过了14份文件，其中包括《A》)
+        k = text.rfind("，", j, m.start)
+        if k >= 0 and re.sub(r"《[^》]*》|以及|[、和及与并]|\s", "", text[k + 1:m.start].removesuffix("《")) and (
+                not text.startswith(self.list_links, k + 1)):
+            j = k + 1
         clause = text[j:m.start]
         # the verb governing this name is the last verb group before it: scan to its first verb
         best = None

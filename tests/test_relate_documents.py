@@ -245,3 +245,12 @@ def test_documents_action_from_the_comma_clause(run, sentence, name, action):
     r = run(NORDIC + sentence)
     ref = next(s for s in r.subjects("label", name) if s.startswith("document:"))
     assert r.objects(ref, "action") == {f"action:{action}"}
+
+
+@pytest.mark.parametrize("sentence,names", [
+    ("各方同意将海洋治理纳入议程。", set()),
+    ("各方重申遵守联合国宪章宗旨。", {"联合国宪章"}),
+    ("元首们签署了禁毒合作协定。", {"禁毒合作协定"}),
+], ids=["naru-yicheng", "zunshou-xianzhang", "jindu-keeps-its-verb"])
+def test_documents_untitled_name_holds_no_governing_verb(run, sentence, names):
+    assert _documents(run(NORDIC + sentence)) == names

@@ -316,7 +316,7 @@ class DocumentRule:
 
     def _write(self, doc: Doc, clusters: list[DocCluster]) -> None:
         for c in clusters:
-            first = min(c.mentions, key=lambda x: x.start)
+            first = min([m for m in c.mentions if not m.bare] or c.mentions, key=lambda x: x.start)
             # the meeting the document belongs to: the one named in the clause that acts on it (or names it)
             anchor = next((m for m in sorted(c.mentions, key=lambda x: x.start) if m.action and m.action != "other"),
                           first)

@@ -134,6 +134,8 @@ SAR_NAME = re.compile(r"^中[国國](.{2,})特[别別]行政[区區]$")
 # Councils of the catalogue's meeting series (the first four are those of data/lexicon/councils.jsonl).
 CATALOGUE_COUNCILS = {"heads-of-state", "heads-of-government", "leaders", "foreign-ministers", "ministers",
                       "finance-ministers", "defence-ministers"}
+# A Chinese name of the catalogue never ends in a noun of activity: '深化中国-中亚合作' is no organization.
+ACTIVITY_ENDINGS = ("合作",)
 # A Latin abbreviation of the catalogue is also a zh-Hans altLabel (Chinese text writes APEC, G20)
 # only when it is 4+ letters or G + digits: short ones (UN, EU, SCO, WHO) are English labels only.
 LATIN_ABBR_ZH = re.compile(r"^(?:[A-Z][A-Za-z]{3,}|[A-Z]{1,2}\d{1,2})$")
@@ -1015,6 +1017,10 @@ class Builder:
                 raise BuildError(f"catalogue.json {key}: members are not read from the catalogue")
             abbr = list(entry.get("abbr") or [])
             alt_zh = list(entry.get("short_zh") or []) + [a for a in abbr if LATIN_ABBR_ZH.match(a)]
+            activity = [n for n in [entry["name_zh"]] + alt_zh if n.endswith(ACTIVITY_ENDINGS)]
+            if activity:
+                raise BuildError(f"catalogue.json {key}: {activity} end in {ACTIVITY_ENDINGS}: in text such a "
+                                 "form names the activity (深化中国-东盟合作), not the mechanism (…合作机制)")
             existing = key in self.orgs
             if existing:
                 node = self.orgs[key]

@@ -60,6 +60,7 @@ class Lexicon:
 
     names: dict[str, list[Ref]] = field(default_factory=dict)  # written form -> entities
     labels: dict[Ref, str] = field(default_factory=dict)  # canonical zh label of known entities
+    hant_labels: dict[Ref, set[str]] = field(default_factory=dict)  # zh-Hant labels of known entities
     classes: dict[Ref, set[str]] = field(default_factory=dict)  # local names of rdf:type
     posts: dict[str, Post] = field(default_factory=dict)
     shapes: dict[str, dict[str, str]] = field(default_factory=dict)  # role -> {part: effect} (name_shapes.tsv)
@@ -135,7 +136,10 @@ class Lexicon:
                     if not isinstance(label, Literal) or not (label.language or "").startswith("zh"):
                         continue
                     if "hant" in (label.language or "").lower():
-                        continue  # zh-Hant(-HK) labels: the match text is simplified (kg.pipeline.normalise)
+                        # zh-Hant(-HK) labels are not matched (the match text is simplified); they say
+                        # which written forms a traditional report needs to add (kg.pipeline.graph)
+                        self.hant_labels.setdefault(ref, set()).add(str(label))
+                        continue
                     text = str(label)
                     if predicate == SKOS.prefLabel and ref not in self.labels:
                         self.labels[ref] = text

@@ -75,6 +75,9 @@ class Pipeline:
             doc.context["source_org"] = source.ref if source else None
         for stage in self.stages:
             doc = stage(doc)
+        if article.converted:  # the reference's zh-Hant names of what the article names
+            hant = self.lexicon.hant_labels
+            doc.context["reference_hant"] = {ref: hant[ref] for ref in doc.entities if ref in hant}
         return doc
 
     def run(self, paths: list[str | Path], encoding: str | None = None) -> Iterator[ArticleResult]:

@@ -174,7 +174,8 @@ def script_names(doc: Doc) -> list[Fact]:
       that is not a span of the text (a label composed by a rule) stays ``zh-Hans`` only.
     * An entity of the reference knowledge gets no label fact (its label is the reference's);
       where a fact's evidence span is exactly its simplified label, that span as written becomes
-      its ``zh-Hant`` label.
+      its ``zh-Hant`` label — or an altLabel where the reference has zh-Hant names
+      (``doc.context["reference_hant"]``, from CLDR) and the article writes another one.
 
     ``skos:prefLabel`` takes one value per language tag: of several written forms of one
     label (台/臺), the first in the text is the ``zh-Hant`` prefLabel, the others altLabels.
@@ -185,6 +186,7 @@ def script_names(doc: Doc) -> list[Fact]:
     if not article.converted:
         return []
     text, own = article.hans_text, article.own_text
+    reference_hant: dict[Ref, set[str]] = doc.context.get("reference_hant", {})  # type: ignore[assignment]
     found: list[tuple[int, int, Fact]] = []
     for fact in doc.facts:
         ev = fact.evidence
@@ -201,7 +203,12 @@ def script_names(doc: Doc) -> list[Fact]:
             entity = doc.entities.get(ref) if isinstance(ref, Ref) else None
             if entity is not None and entity.known and text[ev.start:ev.end] == entity.label:
                 written = Value(own[ev.start:ev.end], lang=HANT)
-                label = Fact(entity.ref, "label", written, Evidence(ev.start, ev.end, ev.rule))
+                known_hant = reference_hant.get(entity.ref, set())
+                if written.value in known_hant:
+                    continue  # the reference's own zh-Hant name (CLDR)
+                # beside a zh-Hant name of the reference, the article's form is another name
+                label = Fact(entity.ref, "alias" if known_hant else "label", written,
+                             Evidence(ev.start, ev.end, ev.rule))
                 found.append((ev.start, ev.end, label))
     preferred: dict[Ref, str] = {}
     out = []

@@ -1,7 +1,7 @@
 """Small helpers shared by the relation rules."""
 from __future__ import annotations
 
-from kg.model import Doc, Mention
+from kg.model import Doc, Mention, Ref
 
 HAN = r"\u3400-\u9fff"
 PUNCT = set("，。、；：！？“”‘’《》（）()〈〉「」『』,.;:!?\n \u3000\xa0")
@@ -30,7 +30,7 @@ def agent_before(doc: Doc, offset: int, floor: int) -> Mention | None:
 
 
 
-def summit_at(doc: Doc, offset: int) -> "Ref | None":
+def summit_at(doc: Doc, offset: int) -> Ref | None:
     """The meeting that what is written at ``offset`` belongs to.
 
     A report may name several meetings (a history paragraph, the next meeting, a dialogue held
@@ -39,8 +39,6 @@ def summit_at(doc: Doc, offset: int) -> "Ref | None":
     it in the same sentence); a sentence that names none is about the report's main summit
     (``doc.context["summit"]``). ``None`` when the report names no meeting at all.
     """
-    from kg.model import Ref
-
     main = doc.context.get("summit")
     spans = doc.context.get("summit_spans")
     if isinstance(spans, list) and spans:

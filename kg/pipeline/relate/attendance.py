@@ -41,8 +41,6 @@ _GROUPS = (("member", re.compile(r"成员国[^，。；]{0,12}?(?:领导人|元�
 _LIST_GLUE = re.compile(r"(?:、|和|与|及|以及|同|等|共|其他|其余)*")
 #: Where a clause ends.
 _CLAUSE = re.compile(r"[，。；：！？\n]")
-#: Characters that may stand between the parts of a title chain (俄罗斯联邦政府总理, 伊朗第一副总统).
-_CHAIN_GAP = 8
 #: A meeting's own words that a bare 会上 stands for (会上 / 在会上 / 峰会上).
 _AT_MEETING = re.compile(r"(?:会|式|议|晤)上")
 

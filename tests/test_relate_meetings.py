@@ -63,3 +63,8 @@ def test_two_meetings_joined_by_and(find) -> None:  # type: ignore[no-untyped-de
 ], ids=["bilateral-talks", "two-states", "back-reference", "press-conference", "body-of-a-mechanism", "determiner"])
 def test_not_meeting_names(find, sentence: str) -> None:
     assert find(sentence) == []
+
+
+def test_reporters_in_a_dateline_are_not_part_of_the_name(find) -> None:  # type: ignore[no-untyped-def]
+    found = find("新华网冰城7月4日电（记者王小明）东海国家联盟成员国元首理事会第二次会议4日在冰城举行。")
+    assert [m.label for m in found] == ["东海国家联盟成员国元首理事会第二次会议"]

@@ -58,7 +58,7 @@ class Pipeline:
             DocumentRule(self.lexicon, doc_words),
             InitiativeRule(self.lexicon, initiative_words, self.segmenter),
             SpeechRule(),
-            AttendanceRule(self.lexicon),
+            AttendanceRule(self.lexicon, self.resources),
             AreaRule(self.lexicon, self.segmenter, _roles(self.resources.jsonl("lexicon/area_words.jsonl"))),
             MentionRule(self.lexicon),
             restore_names,

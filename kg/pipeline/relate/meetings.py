@@ -25,7 +25,6 @@ from kg.pipeline.segment import Segmenter
 #: The longest name read before a head noun.
 MAX_NAME = 30
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9\-·]")
-_SHORT_ASIDE = re.compile(r"（[\u3400-\u9fff]{1,6}）")
 _DEFINED = re.compile(r"(?:以下简称|以下称|下称|简称)")
 _ASIDE = re.compile(r"（(?:以下简称|以下称|下称|简称)[^（）]*）")
 _ORDINAL_FIRST = re.compile(rf"(?:第(?P<n>{NUM})[届次]|(?P<first>首)[届次])")
@@ -80,6 +79,8 @@ class MeetingFinder:
         # councils as written in full names (成员国元首理事会…) first, then generic role words
         self.councils = sorted(councils.items(), key=lambda kv: -len(kv[0]))
         self.role_words = sorted(roles["council"].items(), key=lambda kv: -len(kv[0]))
+        # a role word in brackets inside a council's name: 政府首脑（总理）理事会
+        self.role_aside = re.compile(rf"（(?:{_alt([w for w, _c in self.role_words])})）")
 
     def find(self, doc: Doc) -> list[MeetingName]:
         text = doc.article.text
@@ -112,7 +113,7 @@ class MeetingFinder:
         while i > floor:
             if text[i - 1] == "）":
                 opening = text.rfind("（", max(0, i - MAX_NAME), i - 1)
-                if opening >= 0 and (_DEFINED.match(text, opening + 1) or _SHORT_ASIDE.fullmatch(text, opening, i)):
+                if opening >= 0 and (_DEFINED.match(text, opening + 1) or self.role_aside.fullmatch(text, opening, i)):
                     i = opening  # 上海合作组织（以下简称“上合组织”）成员国…, 政府首脑（总理）理事会
                     continue
                 break

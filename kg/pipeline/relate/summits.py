@@ -10,6 +10,7 @@ from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref, Value
 from kg.pipeline.dates import DateExpr, find_dates, find_relative
+from kg.pipeline.fold import surface
 from kg.pipeline.relate.common import SUMMIT_ALIASES, mentions_in, summit_at
 from kg.pipeline.relate.meetings import MeetingFinder, MeetingName
 from kg.pipeline.segment import Segmenter
@@ -264,8 +265,10 @@ class SummitRule:
         known = ref in lex.summits
         seen = doc.context.setdefault("summits_seen", set())
         label = name.label
+        # compared as written: 首届中国—中亚峰会 is another name than the reference's 首届中国-中亚峰会
+        written = surface(doc.article.text, doc.article.hans_text, label, name.start, name.end) or label
         if ref in seen:  # type: ignore[operator]
-            if label != lex.labels.get(ref) and not any(
+            if written != lex.labels.get(ref) and not any(
                     f.subject == ref and f.predicate in ("label", "alias") and getattr(f.object, "value", None) == label
                     for f in doc.facts):
                 doc.add(ref, "alias", Value(label, lang="zh-Hans"), *span, self.name)
@@ -275,7 +278,7 @@ class SummitRule:
         doc.add(ref, "type", Ref("class", "Summit"), *span, self.name)
         if not known:
             doc.add(ref, "label", Value(label, lang="zh-Hans"), *span, self.name)
-        elif label != lex.labels.get(ref):
+        elif written != lex.labels.get(ref):
             doc.add(ref, "alias", Value(label, lang="zh-Hans"), *span, self.name)
         if meeting.org is not None:
             doc.add(ref, "organizer", meeting.org, *span, self.name)

@@ -68,3 +68,11 @@ def test_not_meeting_names(find, sentence: str) -> None:
 def test_reporters_in_a_dateline_are_not_part_of_the_name(find) -> None:  # type: ignore[no-untyped-def]
     found = find("新华网冰城7月4日电（记者王小明）东海国家联盟成员国元首理事会第二次会议4日在冰城举行。")
     assert [m.label for m in found] == ["东海国家联盟成员国元首理事会第二次会议"]
+
+
+@pytest.mark.parametrize("sentence,label", [
+    ("5年前，他首次出席冰城峰会。", "冰城峰会"),
+    ("三年前的东海国家联盟峰会也在这里举行。", "东海国家联盟峰会"),
+], ids=["years-ago", "years-ago-chinese-numeral"])
+def test_meetings_years_ago_are_past_meetings(find, sentence: str, label: str) -> None:
+    assert [(m.label, m.relation) for m in find(sentence)] == [(label, "previous")]

@@ -25,6 +25,7 @@ from kg.pipeline.segment import Segmenter
 #: The longest name read before a head noun.
 MAX_NAME = 30
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9\-·]")
+_YEARS_AGO = re.compile(rf"(?P<n>{NUM})年(?:前|以前)")
 _DEFINED = re.compile(r"(?:以下简称|以下称|下称|简称)")
 _ASIDE = re.compile(r"（(?:以下简称|以下称|下称|简称)[^（）]*）")
 _ORDINAL_FIRST = re.compile(rf"(?:第(?P<n>{NUM})[届次]|(?P<first>首)[届次])")
@@ -52,6 +53,7 @@ class MeetingName:
     city: Ref | None
     relation: str = "this"
     name_start: int = 0  # where the words naming the mechanism start (after the ordinal)
+    years_ago: int | None = None  # 6年前…: how many years before the report the meeting was
 
 
 class MeetingFinder:
@@ -171,6 +173,13 @@ class MeetingFinder:
                 break
         relation = "this"
         lead = text[max(0, label_start - 4):label_start]
+        clause_start = max(text.rfind(mark, 0, label_start) for mark in "。！？\n") + 1
+        ago = None
+        for ago in _YEARS_AGO.finditer(text, max(clause_start, label_start - 20), label_start):
+            pass
+        years_ago = cn_number(ago.group("n")) if ago is not None else None
+        if years_ago:
+            relation = "previous"  # 6年前，…出席上合峰会; 三年前的…峰会: a past meeting
         name = text[label_start:hit.start()]
         shown_start = label_start  # the label keeps the words 下次, 明年…: 下次会议 is how the text names it
         for words, rel in ((self.next, "next"), (self.previous, "previous")):
@@ -220,7 +229,7 @@ class MeetingFinder:
         label = _ASIDE.sub("", text[shown_start:end])
         core = _ASIDE.sub("", core)
         return MeetingName(label_start, end, label, core + (head if core else ""), head, ordinal, org, council,
-                           city, relation, name_start)
+                           city, relation, name_start, years_ago)
 
     def _place(self, core: str) -> str | None:
         """``core`` when it is one place name by jieba's tags (ns, nrt), else None."""

@@ -214,6 +214,16 @@ class SummitRule:
         meeting = Meeting(Ref("summit", ""), org, council, series, core, name.city)
         if name.ordinal is not None:
             return meeting.at(f"{series}/{name.ordinal}", name.ordinal)
+        if name.years_ago is not None:  # 6年前的上合峰会: the series' meeting of that year
+            if anchor is None:
+                return None
+            year = anchor.year - name.years_ago
+            held = sorted((r for r, d in lex.summits.items() if r.key.startswith(series + "/") and d and d.year == year),
+                          key=lambda r: lex.summits[r])
+            if len(held) != 1:
+                return None
+            number = held[0].key.rsplit("/", 1)[-1]
+            return meeting.at(held[0].key, int(number) if number.isdigit() else None)
         if name.relation in ("next", "previous") and main is not None and same_series:
             number = main.ref.key.rsplit("/", 1)[-1]
             if number.isdigit():

@@ -174,9 +174,7 @@ class MeetingFinder:
         relation = "this"
         lead = text[max(0, label_start - 4):label_start]
         clause_start = max(text.rfind(mark, 0, label_start) for mark in "。！？\n") + 1
-        ago = None
-        for ago in _YEARS_AGO.finditer(text, max(clause_start, label_start - 20), label_start):
-            pass
+        ago = next(reversed(list(_YEARS_AGO.finditer(text, max(clause_start, label_start - 20), label_start))), None)
         years_ago = cn_number(ago.group("n")) if ago is not None else None
         if years_ago:
             relation = "previous"  # 6年前，…出席上合峰会; 三年前的…峰会: a past meeting

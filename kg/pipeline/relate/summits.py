@@ -218,8 +218,8 @@ class SummitRule:
             if anchor is None:
                 return None
             year = anchor.year - name.years_ago
-            held = sorted((r for r, d in lex.summits.items() if r.key.startswith(series + "/") and d and d.year == year),
-                          key=lambda r: lex.summits[r])
+            held = sorted((r for r, d in lex.summits.items()
+                           if r.key.startswith(series + "/") and d and d.year == year), key=lambda r: lex.summits[r])
             if len(held) != 1:
                 return None
             number = held[0].key.rsplit("/", 1)[-1]

@@ -189,10 +189,13 @@ def test_summits_back_references_point_to_the_main_summit(run):
     assert {m.ref.key for m in aliases} == {"sco/heads-of-state/18"}
 
 
-def test_summits_no_summit_without_full_name(run):
+def test_summits_named_without_ordinal_or_date_is_the_reports_own(run):
+    """No ordinal, no date, no year: still a meeting of the organization, the report's own."""
     r = run("上合组织峰会在青岛举行，各方表示支持。")
-    assert r.objects("article:test", "about") == set()
-    assert "summit" not in r.doc.context
+    (summit,) = r.objects("article:test", "about")
+    assert summit == "summit:sco/heads-of-state/article-test"
+    assert r.objects(summit, "organizer") == {"org:sco"}
+    assert r.objects(summit, "city") == {"city:青岛"}
 
 
 def test_summits_qingdao_facts_as_tuples(facts, run):
@@ -293,3 +296,10 @@ def test_summits_city_after_state_name(run):
     r = run("上海合作组织成员国元首理事会第二十二次会议16日在乌兹别克斯坦撒马尔罕举行。", {"published": "2022-09-17"})
     assert r.objects("summit:sco/heads-of-state/22", "city") == {"city:撒马尔罕"}
     assert r.objects("summit:sco/heads-of-state/22", "hostState") == {"state:UZ"}
+
+
+def test_summits_state_that_holds_a_meeting_is_its_host(run):
+    r = run("会晤期间，中方举行了东海国家与南洋国家对话会，各国领导人共商合作大计。")
+    (summit,) = r.objects("article:test", "about")
+    assert r.objects(summit, "hostState") == {"state:CN"}
+    assert r.evidence(summit, "hostState").startswith("中方举行了")

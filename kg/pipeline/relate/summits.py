@@ -25,6 +25,8 @@ _BEFORE_BARE = ("出席", "参加", "列席", "主持", "举行", "召开", "结
                 "召开了", "在", "于", "次", "届", "本", "此", "该", "这", "上述", "整个", "了")
 
 
+#: A state right before one of these verbs holds the meeting named after them (中方举行了…对话会).
+_HOLDS = re.compile(r"(?:举行|主办|承办|举办)了?$")
 #: Councils of leaders' meetings: a name without a council word means the first one a series has.
 _TOP_LEVEL = ("heads-of-state", "leaders", "heads-of-government")
 
@@ -135,7 +137,18 @@ class SummitRule:
             if meeting.ref != main.ref:
                 self._other(doc, name, meeting)
             self._city_in_name(doc, name, meeting)
+            self._host_by_verb(doc, name, meeting)
         return doc
+
+    def _host_by_verb(self, doc: Doc, name: MeetingName, meeting: Meeting) -> None:
+        """A state that holds the meeting: 中方举行了…对话会, 南非主办…峰会 (stated)."""
+        text = doc.article.text
+        hit = _HOLDS.search(text, max(0, name.start - 6), name.start)
+        if hit is None or any(f.subject == meeting.ref and f.predicate == "hostState" for f in doc.facts):
+            return
+        state = next((m for m in doc.mentions if m.kind == "state" and m.end == hit.start() and m.ref), None)
+        if state is not None:
+            doc.add(meeting.ref, "hostState", state.ref, state.start, name.end, "summit-host-holds")  # type: ignore[arg-type]
 
     def _city_in_name(self, doc: Doc, name: MeetingName, meeting: Meeting) -> None:
         """A city the meeting's name holds (厦门会晤, 冰城峰会), where no clause states one."""
@@ -253,8 +266,8 @@ class SummitRule:
             return main
         if main is not None and org is not None and org == main.org and name.council is None:
             return main  # 上合组织峰会 in a report of an SCO summit
-        if anchor is None:
-            return None
+        if anchor is None:  # no year to tell this meeting of the series from others: the report's own
+            return meeting.at(f"{series}/article-{iris.slug(doc.article.id)}")
         held = [r for r, d in lex.summits.items() if r.key.startswith(series + "/") and d
                 and abs((d - anchor).days) <= 200]
         if held:

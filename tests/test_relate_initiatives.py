@@ -212,3 +212,14 @@ def test_initiatives_own_quoted_name_keeps_its_head_noun(run):
     assert r.labels("initiative") == {"“北欧+”合作倡议"}
     ref = next(s for s in r.subjects("label", "“北欧+”合作倡议"))
     assert r.objects(ref, "proposedBy") == {"state:NO"}
+
+
+@pytest.mark.parametrize("sentence,name,proposer", [
+    ("王毅宣布，中方将实施“中欧绿色创新伙伴计划”。", "中欧绿色创新伙伴计划", "state:CN"),
+    ("与会领导人一致同意共建“北极科考走廊”。", "北极科考走廊", None),
+    ("王毅提出“冰海伙伴”合作计划。", "“冰海伙伴”合作计划", "person:王毅"),
+], ids=["launched-programme", "joint-gongjian", "quoted-hezuo-jihua"])
+def test_initiatives_programmes(run, sentence, name, proposer):
+    r = run(NORDIC + sentence)
+    ref = next(s for s in r.subjects("label", name))
+    assert r.objects(ref, "proposedBy") == ({proposer} if proposer else set())

@@ -12,7 +12,7 @@ import re
 from kg import iris
 from kg.lexicon import Lexicon
 from kg.model import Doc, Mention, Ref, Value
-from kg.pipeline.relate.common import PUNCT, agent_before, summit_at
+from kg.pipeline.relate.common import PUNCT, agent_before, nearest_before, summit_at
 from kg.pipeline.segment import Segmenter
 
 #: A list item of numbered proposals: 一、… 二、…
@@ -52,6 +52,9 @@ class InitiativeRule:
         self.concept_stops = tuple(sorted(words.get("concept_stop", []), key=len, reverse=True))
         self.proposing = tuple(words.get("proposing", []))
         self.quoted_head = re.compile(rf"“(?P<name>[^“”]{{2,24}})”(?P<head>{heads})")
+        launch = _alt(words.get("launch", []))
+        #: 中方将实施“中非数字创新伙伴计划”: a launched programme whose quoted name ends in a head noun
+        self.launched = re.compile(rf"(?:{launch})了?“(?P<name>[^“”]{{1,22}}(?:{heads}))”") if launch else None
         self.joint = re.compile(rf"(?:{_alt(words.get('joint', []))})(?:携手|共同|全力)?(?:{build}|弘扬|践行)?"
                                 rf"(?:{qual})?“(?P<name>[^“”]{{2,24}})”(?![\u4e00-\u9fff]{{0,2}}(?:{heads}))")
 
@@ -138,6 +141,13 @@ class InitiativeRule:
             agent = None if self._joint_before(text, s, hit.start()) else agent_before(doc, hit.start(), s)
             self._initiative(doc, hit.group(), hit.start(), hit.end(), "initiative-quoted-head", agent,
                              (agent.start if agent else hit.start(), hit.end()))
+        if self.launched is not None:
+            for hit in self.launched.finditer(text, s, e):
+                # the subject of the clause (王毅宣布，中方将实施…: 中方), else of the sentence
+                clause = max(s, text.rfind("，", s, hit.start()) + 1)
+                agent = nearest_before(doc, hit.start(), clause, "person", "state") or agent_before(doc, hit.start(), s)
+                self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-launched",
+                                 agent, (agent.start if agent else hit.start(), hit.end()))
         for hit in self.joint.finditer(text, s, e):
             self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-joint")
 

@@ -76,3 +76,20 @@ def test_reporters_in_a_dateline_are_not_part_of_the_name(find) -> None:  # type
 ], ids=["years-ago", "years-ago-chinese-numeral"])
 def test_meetings_years_ago_are_past_meetings(find, sentence: str, label: str) -> None:
     assert [(m.label, m.relation) for m in find(sentence)] == [(label, "previous")]
+
+
+@pytest.mark.parametrize("sentence,label,ordinal", [
+    ("同日，第九次南海国家与中日韩（10+3）领导人会议在冰城举行。", "第九次南海国家与中日韩（10+3）领导人会议", 9),
+    ("第四届东洋（G8）峰会开幕。", "第四届东洋（G8）峰会", 4),
+    ("第七次中日东洋国家领导人会议在冰城举行。", "第七次中日东洋国家领导人会议", 7),
+], ids=["bracketed-abbreviation", "bracketed-letters", "ri-inside-a-list-of-states"])
+def test_meeting_names_with_abbreviations_and_state_lists(find, sentence: str, label: str, ordinal: int) -> None:
+    assert [(m.label, m.ordinal) for m in find(sentence)] == [(label, ordinal)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "26日会议在冰城举行。",
+    "同日会晤在冰城举行。",
+], ids=["date-ends-name", "same-day-ends-name"])
+def test_time_words_still_end_names(find, sentence: str) -> None:
+    assert find(sentence) == []

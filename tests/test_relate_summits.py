@@ -303,3 +303,38 @@ def test_summits_state_that_holds_a_meeting_is_its_host(run):
     (summit,) = r.objects("article:test", "about")
     assert r.objects(summit, "hostState") == {"state:CN"}
     assert r.evidence(summit, "hostState").startswith("中方举行了")
+
+
+def test_summits_mechanism_named_as_its_meetings(run):
+    """东亚峰会 is both the mechanism and the name of its meetings: an ordinal makes it a meeting of it."""
+    r = run("第二十五届东亚峰会26日在冰城举行。", {"published": "2030-10-27"})
+    (summit,) = r.objects("article:test", "about")
+    assert r.objects(summit, "organizer") == {"org:eas"}
+    assert r.objects(summit, "ordinal") == {"25"}
+
+
+def test_summits_cooperation_mechanism_names_its_meetings_by_its_parties(run):
+    r = run("第三十一次东盟与中日韩（10+3）领导人会议在冰城举行。", {"published": "2030-10-27"})
+    (summit,) = r.objects("article:test", "about")
+    assert r.objects(summit, "organizer") == {"org:asean-plus-three"}
+
+
+def test_summits_meeting_held_the_same_day(run):
+    """Two meetings in one report: the second is dated by 同日, held in person, and a bare 会议 in its
+    paragraph is about it."""
+    r = run("第二十五届东亚峰会26日在冰城举行。\n同日上午，第三十一次东盟与中日韩（10+3）领导人会议在同一地点举行。"
+            "会议通过了《冰城粮食安全行动计划》。", {"published": "2030-10-27"})
+    (main,) = r.objects("article:test", "about")
+    other = "summit:asean-plus-three/leaders/31"
+    assert other in r.objects("article:test", "mentions")
+    assert r.objects(other, "startDate") == r.objects(main, "startDate") == {"2030-10-26"}
+    assert r.objects(other, "format") == {"format:in_person"}
+    third = r.doc.sentences[-1]
+    (bare,) = [m for m in r.doc.mentions if m.kind == "summit" and third.start <= m.start < third.end]
+    assert bare.ref.key == "asean-plus-three/leaders/31"
+
+
+def test_summits_named_mechanism_alone_is_no_meeting(run):
+    r = run("上合组织成员国元首理事会第十八次会议在青岛举行。独立国家联合体、亚洲相互协作与信任措施会议代表列席。")
+    assert r.objects("article:test", "mentions") & {"summit:cica/heads-of-state"} == set()
+    assert not [m for m in r.doc.mentions if m.kind == "summit" and m.text == "亚洲相互协作与信任措施会议"]

@@ -29,6 +29,12 @@ _YEARS_AGO = re.compile(rf"(?P<n>{NUM})年(?:前|以前)")
 _DEFINED = re.compile(r"(?:以下简称|以下称|下称|简称)")
 _ASIDE = re.compile(r"（(?:以下简称|以下称|下称|简称)[^（）]*）")
 _ORDINAL_FIRST = re.compile(rf"(?:第(?P<n>{NUM})[届次]|(?P<first>首)[届次])")
+#: Time units among the stop words: they end a name only after a number or a time word (26日, 同日),
+#: not inside a list of states' one-character names (东盟与中日韩, 中日).
+_TIME_UNITS = frozenset({"年", "月", "日"})
+_TIME_LEAD = re.compile(r"[0-9〇零一二三四五六七八九十百两今同当次昨明每本翌前后上下该此这]")
+#: An abbreviation in brackets inside a name: 东盟与中日韩（10+3）领导人会议, 二十国集团（G20）峰会.
+_ABBREV_ASIDE = re.compile(r"（[A-Za-z0-9+\-.&]{1,12}）")
 
 
 @dataclass(frozen=True)
@@ -115,8 +121,9 @@ class MeetingFinder:
         while i > floor:
             if text[i - 1] == "）":
                 opening = text.rfind("（", max(0, i - MAX_NAME), i - 1)
-                if opening >= 0 and (_DEFINED.match(text, opening + 1) or self.role_aside.fullmatch(text, opening, i)):
-                    i = opening  # 上海合作组织（以下简称“上合组织”）成员国…, 政府首脑（总理）理事会
+                if opening >= 0 and (_DEFINED.match(text, opening + 1) or self.role_aside.fullmatch(text, opening, i)
+                                     or _ABBREV_ASIDE.fullmatch(text, opening, i)):
+                    i = opening  # 上海合作组织（以下简称“上合组织”）成员国…, 政府首脑（总理）理事会, （10+3）
                     continue
                 break
             known = by_end.get(i)
@@ -126,8 +133,8 @@ class MeetingFinder:
             if not _NAME_CHAR.match(text[i - 1]):
                 break
             stop = self.stop_re.search(text, max(0, i - 4), i)
-            if stop is not None:
-                break
+            if stop is not None and not (stop.group() in _TIME_UNITS and not _TIME_LEAD.match(text, stop.start() - 1)):
+                break  # 26日, 同日 end a name; 日 of 中日韩 does not
             ch = text[i - 1]
             if ch in self.join:
                 before = i - 1
@@ -148,6 +155,7 @@ class MeetingFinder:
                   self.segmenter.tokenizer.tokenize(text[start:end], HMM=False)]
         protected = [(s, e) for s, e, _m in spans if start <= s and e <= end]
         protected += [m.span() for m in _ASIDE.finditer(text, start, end)]
+        protected += [m.span() for m in _ABBREV_ASIDE.finditer(text, start, end)]
 
         def free(tok: Token) -> bool:
             return not any(s <= tok.start < e for s, e in protected) and tok.text not in self.name_words
@@ -201,7 +209,7 @@ class MeetingFinder:
         core = text[name_start:hit.start()]
         inside = [m for s, e, m in spans if name_start <= s and e <= hit.start()]
         org = self._org(core) or next((m.ref for m in sorted(inside, key=lambda m: m.start - m.end)
-                                       if m.kind == "org"), None)
+                                       if m.kind == "org"), None) or self._named_by_meeting(core, head, ordinal)
         city = next((m.ref for m in inside if m.kind == "city"), None)
         if city is None and org is None and ordinal is None and head not in self.weak_heads and core:
             place = self._place(core)
@@ -237,6 +245,13 @@ class MeetingFinder:
         if len(tokens) == 1 and self.segmenter.word_tag(tokens[0]) in ("ns", "nrt"):
             return core
         return None
+
+    def _named_by_meeting(self, core: str, head: str, ordinal: int | None) -> Ref | None:
+        """A mechanism named as its meetings are (东亚峰会: 第二十二届东亚峰会); with a weak head
+        (会议) only with an ordinal: 亚洲相互协作与信任措施会议 alone is the organization."""
+        if not core or (head in self.weak_heads and ordinal is None):
+            return None
+        return self.org_names.get(core + head)
 
     def _org(self, core: str) -> Ref | None:
         """The organization whose name (as the gazetteer has it) begins the name."""

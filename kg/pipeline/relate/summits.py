@@ -19,6 +19,10 @@ from kg.pipeline.segment import Segmenter
 _OTHER_TERM = ("下任", "下一任", "下届", "下一届", "候任", "前任", "上任", "上一任", "上届", "上一届")
 
 
+#: Words that date a meeting by the report's own meeting (同日，…会议在…举行).
+_SAME_DAY = re.compile(r"同日|当日|当天|同一天|同天")
+
+
 #: Back-references without a determiner, and the words that may stand right before them.
 _BARE = ("峰会", "会晤", "会议")
 _BEFORE_BARE = ("出席", "参加", "列席", "主持", "举行", "召开", "结束", "出席了", "参加了", "主持了", "举行了",
@@ -66,9 +70,10 @@ class SummitRule:
             ref = next((r for r in refs if r.kind == "org" and "UnitOnly" not in lexicon.classes.get(r, set())), None)
             if ref is not None:
                 orgs[written] = ref
-        # a summit mechanism (中国-中亚峰会机制) names its meetings by its stem: 第二届中国-中亚峰会
+        # a summit mechanism (中国-中亚峰会机制) names its meetings by its stem: 第二届中国-中亚峰会;
+        # a cooperation mechanism (X合作机制) by its parties: X外长会, X领导人会议
         for written, ref in list(orgs.items()):
-            for suffix in ("峰会机制", "机制"):
+            for suffix in ("峰会机制", "合作机制", "机制"):
                 if written.endswith(suffix) and len(written) - len(suffix) >= 2:
                     orgs.setdefault(written[: -len(suffix)], ref)
                     break
@@ -124,7 +129,7 @@ class SummitRule:
             doc.add(article, "about" if meeting.ref == main.ref else "mentions", meeting.ref, name.start, name.end,
                     self.name)
         first = next(Mention("summit", n.start, n.end, n.label, m.ref) for n, m in found if m.ref == main.ref)
-        self._aliases(doc, main.ref, first)
+        self._aliases(doc, main.ref, first, found)
         spans += [(m.ref, m.start, m.end) for m in doc.mentions if m.rule == "summit-alias" and m.ref is not None]
         doc.context["summit_spans"] = sorted(spans, key=lambda s: (s[1], s[2]))
         doc.mentions.sort(key=lambda m: (m.start, -m.end))
@@ -336,6 +341,28 @@ class SummitRule:
                 doc.add(ref, "endDate", Value(resolved[1].isoformat(), "date"), expr.start, expr.end,
                         "summit-other-date")
                 return
+        self._same_day(doc, name, meeting, sentence)
+
+    def _same_day(self, doc: Doc, name: MeetingName, meeting: Meeting, sentence) -> None:  # type: ignore[no-untyped-def]
+        """同日，…会议在…举行: a meeting held the same day as the report's own has its date, and is
+        held in person unless its clause says it is a video meeting."""
+        text = doc.article.text
+        same = _SAME_DAY.search(text, sentence.start, name.start)
+        main = doc.context.get("summit")
+        if same is None or name.relation != "this" or not isinstance(main, Ref):
+            return
+        day = next((f.object for f in doc.facts if f.subject == main and f.predicate == "startDate"), None)
+        if day is None:
+            return
+        for predicate in ("startDate", "endDate"):  # the day it was held, not the main meeting's range
+            doc.add(meeting.ref, predicate, day, same.start(), same.end(), "summit-same-day")
+        if any(f.subject == meeting.ref and f.predicate == "format" for f in doc.facts):
+            return
+        video = self.words["video"].search(text, sentence.start, sentence.end)
+        held = self.words["held"].search(text, name.end, sentence.end)
+        if video is None and held is not None and meeting.ref not in self.lexicon.summit_formats:
+            doc.add(meeting.ref, "format", Ref("format", "in_person"), name.start, held.end(),
+                    "summit-format-default", basis="inferred")
 
     def _next(self, doc: Doc, main: Ref) -> None:
         """The next meeting of the series as its own node: 下次会议将于2025年在天津举行,
@@ -383,8 +410,12 @@ class SummitRule:
 
 
     # -- names ---------------------------------------------------------------------------
-    def _aliases(self, doc: Doc, main: Ref, first: Mention) -> None:
+    def _aliases(self, doc: Doc, main: Ref, first: Mention,
+                 found: list[tuple[MeetingName, Meeting]] | None = None) -> None:
         text = doc.article.text
+        # a bare 会议/峰会 refers to the meeting last named before it in its paragraph (同日，第三十次
+        # …领导人会议在…举行。会议通过了…): the report's own meeting where the paragraph names none
+        named = sorted((n.start, m.ref) for n, m in found or [] if n.relation == "this")
         explicit = re.compile(r"[（(](?:以下简称|以下称|下称|简称)[“\"]?(?P<alias>[^”\"）)]+)[”\"]?[）)]")
         found = explicit.match(text, first.end)
         if found:
@@ -396,7 +427,12 @@ class SummitRule:
                 continue
             if hit.group() in _BARE and not self._bare_refers(doc, hit.start()):
                 continue  # the end of another meeting's name (工商论坛会议, 双边会晤)
-            doc.mentions.append(Mention("summit", hit.start(), hit.end(), hit.group(), main, rule="summit-alias"))
+            ref = main
+            if hit.group() in _BARE:
+                paragraph = text.rfind("\n", 0, hit.start()) + 1
+                last = [r for at, r in named if paragraph <= at < hit.start()]
+                ref = last[-1] if last else main
+            doc.mentions.append(Mention("summit", hit.start(), hit.end(), hit.group(), ref, rule="summit-alias"))
 
     @staticmethod
     def _bare_refers(doc: Doc, start: int) -> bool:

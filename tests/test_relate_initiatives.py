@@ -215,7 +215,7 @@ def test_initiatives_own_quoted_name_keeps_its_head_noun(run):
 
 
 @pytest.mark.parametrize("sentence,name,proposer", [
-    ("王毅宣布，中方将实施“中欧绿色创新伙伴计划”。", "中欧绿色创新伙伴计划", "state:CN"),
+    ("中方将实施“中欧绿色创新伙伴计划”。", "中欧绿色创新伙伴计划", "state:CN"),
     ("与会领导人一致同意共建“北极科考走廊”。", "北极科考走廊", None),
     ("王毅提出“冰海伙伴”合作计划。", "“冰海伙伴”合作计划", "person:王毅"),
 ], ids=["launched-programme", "joint-gongjian", "quoted-hezuo-jihua"])
@@ -223,3 +223,9 @@ def test_initiatives_programmes(run, sentence, name, proposer):
     r = run(NORDIC + sentence)
     ref = next(s for s in r.subjects("label", name))
     assert r.objects(ref, "proposedBy") == ({proposer} if proposer else set())
+
+
+def test_initiatives_launched_by_a_state_announced_by_a_person(run):
+    r = run(NORDIC + "王毅宣布，中方将实施“中欧绿色创新伙伴计划”。")
+    ref = next(s for s in r.subjects("label", "中欧绿色创新伙伴计划"))
+    assert r.objects(ref, "proposedBy") == {"state:CN", "person:王毅"}

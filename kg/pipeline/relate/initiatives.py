@@ -148,6 +148,11 @@ class InitiativeRule:
                 agent = nearest_before(doc, hit.start(), clause, "person", "state") or agent_before(doc, hit.start(), s)
                 self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-launched",
                                  agent, (agent.start if agent else hit.start(), hit.end()))
+                speaker = nearest_before(doc, clause, s, "person")
+                if agent is not None and agent.kind == "state" and speaker is not None:
+                    # 王毅宣布，中方将实施…: the state proposes, by the mouth of the person who announces it
+                    self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"),
+                                     "initiative-launched", speaker, (speaker.start, hit.end()))
         for hit in self.joint.finditer(text, s, e):
             self._initiative(doc, hit.group("name"), hit.start("name"), hit.end("name"), "initiative-joint")
 

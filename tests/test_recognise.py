@@ -114,3 +114,18 @@ def test_recognise_title_info_from_the_head(pipeline):
     assert info("总统夫人").kind == "spouse" and info("总统夫人").state is None
     assert info("国务委员兼外长").state == "CN"
     assert info("理事会轮值主席").kind == "head_of_state"
+
+
+@pytest.mark.parametrize("text,title", [
+    ("国家副主席韩冰出席", "国家副主席"),
+    ("国家代理主席韩冰出席", "国家代理主席"),
+], ids=["deputy-inside-listed-title", "acting-inside-listed-title"])
+def test_recognise_modifier_inside_a_listed_title(match, text, title):
+    assert [written for kind, written, _ in match(text) if kind == "post"] == [title]
+
+
+def test_title_info_of_a_modified_listed_title_keeps_its_state(pipeline):
+    from kg.pipeline.recognise import TitleInfo
+
+    info = TitleInfo(pipeline.lexicon)("国家副主席")
+    assert info is not None and (info.state, info.leader) == ("CN", False)

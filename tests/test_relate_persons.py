@@ -287,3 +287,22 @@ def test_persons_dateline_reporters_by_shape(run, text, reporters, agency):
         assert r.objects(post, "postIn") == {agency}
         info = {str(p): v for p, v in r.doc.context["post_info"].items()}[post][0]
         assert info.kind == "reporter"
+
+
+@pytest.mark.parametrize("text,person", [
+    ("基里巴斯外长特科陶·伊恩蒂出席会议。", "特科陶·伊恩蒂"),
+    ("图瓦卢外长特别·安诺出席会议。", "特别·安诺"),
+], ids=["dotted-name-starting-with-a-noun", "dotted-name-starting-with-an-adjective"])
+def test_persons_dotted_name_whatever_its_first_word(run, text, person):
+    r = run(text)
+    assert r.objects(f"person:{person}", "label") == {person}
+
+
+@pytest.mark.parametrize("text", [
+    "会议发表《第四次南洋国家外长会联合声明》。",
+    "下次外长会于2030年在冰城举行。",
+    "东洋国家部长会议在冰城举行。",
+], ids=["meeting-in-a-title", "next-meeting", "ministers-meeting"])
+def test_persons_no_name_after_a_title_that_begins_a_meeting_noun(run, text):
+    r = run(text)
+    assert not [m for m in r.doc.mentions if m.kind == "person"]

@@ -338,3 +338,19 @@ def test_summits_named_mechanism_alone_is_no_meeting(run):
     r = run("上合组织成员国元首理事会第十八次会议在青岛举行。独立国家联合体、亚洲相互协作与信任措施会议代表列席。")
     assert r.objects("article:test", "mentions") & {"summit:cica/heads-of-state"} == set()
     assert not [m for m in r.doc.mentions if m.kind == "summit" and m.text == "亚洲相互协作与信任措施会议"]
+
+
+def test_summits_city_unknown_to_jieba_after_its_state(run):
+    """在斐济楠迪举行: a place name jieba cuts into characters, written after its state."""
+    r = run("第九次东洋国家外长会29日在斐济楠迪举行。", {"published": "2030-05-30"})
+    (summit,) = r.objects("article:test", "about")
+    assert r.objects(summit, "city") == {"city:楠迪"}
+    assert r.objects(summit, "hostState") == {"state:FJ"}
+
+
+@pytest.mark.parametrize("text", ["第九次东洋国家外长会29日在此地举行。", "第九次东洋国家外长会29日在那里举行。"],
+                         ids=["ci-di", "na-li"])
+def test_summits_no_city_from_pronouns(run, text):
+    r = run(text, {"published": "2030-05-30"})
+    (summit,) = r.objects("article:test", "about")
+    assert r.objects(summit, "city") == set()

@@ -13,6 +13,7 @@ names read by their SHAPE with the gazetteer's words as hints.
 from __future__ import annotations
 
 import re
+
 from kg import iris
 from kg.lexicon import Lexicon, Post
 from kg.model import Doc, Mention, Ref
@@ -63,9 +64,18 @@ class TitleInfo:
             return Post(title, info.kind, None, False)
         rest = title[: -len(head)]
         effects = {effect for word, effect in self.modifiers.items() if word in rest}
+        # the post the title modifies (国家副主席 → 国家主席) gives its state
+        base = self.posts.get(self.unmodified(title))
+        state = base.state if base is not None else None
         if "deputy" in effects:
-            return Post(title, "official", None, False)
-        return Post(title, info.kind, None, info.leader)
+            return Post(title, "official", state, False)
+        return Post(title, info.kind, state, info.leader)
+
+    def unmodified(self, title: str) -> str:
+        """The title without its modifiers (国家副主席 → 国家主席, 代理总统 → 总统)."""
+        for word in sorted(self.modifiers, key=len, reverse=True):
+            title = title.replace(word, "")
+        return title
 
 
 class Recogniser:
@@ -155,6 +165,7 @@ class Recogniser:
             if start < m.start:
                 word = text[start:m.end]
                 m = Mention("post", start, m.end, word, Ref("post", word), rule="title-shape")
+            m = self._inside_listed(text, m, floor)
             prev = out[-1] if out else None
             if prev is not None and prev.kind == "post" and self._joins(text, prev, m):
                 word = text[prev.start:m.end]
@@ -162,6 +173,18 @@ class Recogniser:
                 continue
             out.append(m)
         return out
+
+    def _inside_listed(self, text: str, m: Mention, floor: int) -> Mention:
+        """A modifier written inside a listed title (国家副主席: 国家 + 副 + 主席 of 国家主席) is one title."""
+        bare = self.title_info.unmodified(m.text)
+        if bare == m.text:
+            return m
+        for k in range(1, min(4, m.start - floor) + 1):
+            lead = text[m.start - k:m.start]
+            if _HAN_CHAR.fullmatch(lead[0]) and lead + bare in self.lexicon.posts:
+                word = lead + m.text
+                return Mention("post", m.start - k, m.end, word, Ref("post", word), rule="title-shape")
+        return m
 
     def _joins(self, text: str, first: Mention, second: Mention) -> bool:
         """总统夫人, 总统特使 (a title and 夫人 or 特使), 国务委员兼外长 (two titles joined by 兼)."""

@@ -14,12 +14,14 @@ holder's state or organization take part through a person only when the post's k
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from kg import iris
 from kg.lexicon import Lexicon, Post
 from kg.model import Doc, Mention, Ref
 from kg.pipeline.recognise import HAN, POSSESSIVE, TitleInfo
 from kg.pipeline.segment import Segmenter
+from kg.resources import Resources
 
 _NAME_CHAR = re.compile(r"[\u3400-\u9fff·•]")
 _FIELD_CHAR = re.compile(f"[{HAN}]")
@@ -38,8 +40,8 @@ _CREDIT = re.compile(rf"(?:(?<=[（\s])|^)(?P<name>[{HAN}]{{2,3}})\s?(?:拍摄|�
 CREDIT_ROLE = "摄影记者"
 _CLAUSE_END = re.compile("[，。；！？\n]")
 #: An appointment: 批准/任命 X（国名）担任/出任 title — the name before the bracketed state.
-_APPOINTED = re.compile(rf"(?:批准|任命|推举|选举|选派|委派|同意)(?P<name>[{HAN}·]{{2,18}}?)（(?P<state>[{HAN}]{{2,12}})）"
-                        rf"[^，。；\n]{{0,20}}?(?:担任|出任|任)")
+_APPOINTED = re.compile(rf"(?:批准|任命|推举|选举|选派|委派|同意)(?P<name>[{HAN}·]{{2,18}}?)"
+                        rf"（(?P<state>[{HAN}]{{2,12}})）[^，。；\n]{{0,20}}?(?:担任|出任|任)")
 
 
 class PersonRule:
@@ -47,9 +49,15 @@ class PersonRule:
 
     name = "person-post"
 
-    def __init__(self, lexicon: Lexicon, segmenter: Segmenter | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter | None = None,
+                 meeting_heads: Iterable[str] | None = None) -> None:
         self.lexicon = lexicon
         self.segmenter = segmenter
+        if meeting_heads is None:  # the head nouns of meeting names (meeting_shapes.jsonl)
+            rows = Resources().jsonl("lexicon/meeting_shapes.jsonl")
+            meeting_heads = next((row["words"] for row in rows if row.get("role") == "head"), ())
+        #: A title that begins a meeting's head noun (外长会, 部长会议) is no title before a name.
+        self._meeting_heads = tuple(sorted(meeting_heads, key=len, reverse=True))
         self.title_info = TitleInfo(lexicon)
         #: Boundary words of two or more characters: verbs and phrases no name starts with
         #: (one-character ones such as 于 or 向 may be surnames).
@@ -63,6 +71,8 @@ class PersonRule:
         for post in [m for m in doc.mentions if m.kind == "post"]:
             if post.end <= dateline_end and doc.context.get("reporters"):
                 continue  # the dateline's reporters are read by the dateline rule
+            if any(len(h) > post.end - post.start and text.startswith(h, post.start) for h in self._meeting_heads):
+                continue  # 外长会联合声明, 下次外长会于…: a meeting's name, not a title and a name
             info = self.title_info(post.text)
             kind = info.kind if info else None
             before = next((m for m in (*doc.mentions, *found) if m.kind == "person" and m.end == post.start), None)
@@ -214,8 +224,9 @@ class PersonRule:
         name = text[start:end]
         if length < 2 or name in self.lexicon.blockers or name.startswith(self.lexicon.name_starts_not):
             return 0
-        if self.segmenter is not None and name not in self.lexicon.names:
-            first = self.segmenter.first_word(name)  # 访问期间双方: 访问 is a verb, no name
+        if self.segmenter is not None and name not in self.lexicon.names and "·" not in name and "•" not in name:
+            # 访问期间双方: 访问 is a verb, no name (a name with a middle dot is a foreign name: 特科陶·伊恩蒂)
+            first = self.segmenter.first_word(name)
             if len(first) >= 2 and self.segmenter.word_tag(first) in self.lexicon.non_name_pos:
                 return 0
         if name.startswith(self._word_boundaries):

@@ -19,6 +19,10 @@ from kg.pipeline.segment import Segmenter
 _OTHER_TERM = ("下任", "下一任", "下届", "下一届", "候任", "前任", "上任", "上一任", "上届", "上一届")
 
 
+#: Characters that make a run of single characters no place name (在此地举行, 在那里召开).
+_NOT_PLACE_CHAR = frozenset("此那这该其本各每某何哪上下中内外前后里处地时年月日")
+
+
 #: Words that date a meeting by the report's own meeting (同日，…会议在…举行).
 _SAME_DAY = re.compile(r"同日|当日|当天|同一天|同天")
 
@@ -202,6 +206,8 @@ class SummitRule:
         tags = [self.segmenter.word_tag(t) for t in tokens]
         if len(tokens) == 1:
             return tags[0] is None or tags[0] in self.place_pos
+        if all(len(t) == 1 for t in tokens) and not any(t in _NOT_PLACE_CHAR for t in tokens):
+            return True  # a word jieba does not know, cut into characters (楠迪): a transliterated name
         return all(t in self.place_pos for t in tags)
 
     # -- identity ------------------------------------------------------------------------
@@ -579,5 +585,8 @@ class SummitRule:
                 doc.add(main, "hostState", state.ref, hit.start(), state.end, "summit-host-stated")
                 return
         state_ref = self.lexicon.city_state.get(city.ref)  # type: ignore[arg-type]
+        if state_ref is None:  # 在斐济楠迪举行: a city the reference does not know, after its state
+            before = next((m for m in doc.mentions if m.kind == "state" and m.end == city.start and m.ref), None)
+            state_ref = before.ref if before is not None else None
         if state_ref is not None:
             doc.add(main, "hostState", state_ref, city.start, city.end, "summit-host-from-city", basis="inferred")

@@ -340,3 +340,43 @@ def test_attendance_states_before_a_group_noun_without_a_number(run):
 def test_attendance_the_next_chair_does_not_attend(run):
     r = run(ASTANA + "会议决定，吉尔吉斯斯坦将接任下一任轮值主席国。", META24)
     assert "state:KG" not in _attendees(r, SCO24)
+
+
+NORTH = "第三届东洋国家领导人对话会12日在冰城举行。"
+NORTH_META = {"published": "2030-06-13"}
+
+
+def _north(r) -> str:
+    (summit,) = r.objects("article:test", "about")
+    return summit
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("斐济、萨摩亚等太平洋岛国外长应邀出席。他们是：斐济外长阿洛·卡图、萨摩亚外长图伊·法莱。",
+     {"person:阿洛·卡图", "person:图伊·法莱", "state:FJ", "state:WS"}),
+    ("各国领导人悉数出席。出席的领导人有：尼泊尔总理拉姆·夏尔、斯里兰卡总统丹努·佩雷。",
+     {"person:拉姆·夏尔", "person:丹努·佩雷", "state:NP", "state:LK"}),
+], ids=["they-are", "those-attending-are"])
+def test_attendance_listed_in_the_next_sentence_by_other_words(run, text, expected):
+    r = run(NORTH + text, NORTH_META)
+    assert expected <= _attendees(r, _north(r))
+
+
+def test_attendance_states_before_a_regional_group_noun(run):
+    r = run(NORTH + "尼泊尔、斯里兰卡、马尔代夫等南亚国家领导人出席对话会。", NORTH_META)
+    assert {"state:NP", "state:LK", "state:MV"} <= _attendees(r, _north(r))
+
+
+def test_attendance_speakers_in_turn(run):
+    r = run(NORTH + "尼泊尔总理拉姆·夏尔、斯里兰卡总统丹努·佩雷先后发言。", NORTH_META)
+    assert {"person:拉姆·夏尔", "person:丹努·佩雷", "state:NP", "state:LK"} <= _attendees(r, _north(r))
+
+
+def test_attendance_one_speaker_is_not_read_as_taking_turns(run):
+    r = run(NORTH + "会后，尼泊尔总理拉姆·夏尔相继发言。", NORTH_META)
+    assert "person:拉姆·夏尔" not in _attendees(r, _north(r))
+
+
+def test_attendance_deputy_of_a_listed_title_brings_its_state(run):
+    r = run(NORTH + "国家副主席韩冰出席对话会。", NORTH_META)
+    assert {"person:韩冰", "state:CN"} <= _attendees(r, _north(r))

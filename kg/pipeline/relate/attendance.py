@@ -6,6 +6,7 @@ A participant is read from the shape of the clause that names it, never from a l
   it (参加大范围会议) or nothing (…莫迪出席。); invited guests (邀请A、B参加…: A and B, not the inviter);
   the persons after a relative clause (出席X峰会的吉尔吉斯斯坦总统夫人扎帕罗娃);
 - the subject of a joint-activity verb (…领导人共商…, 齐聚一堂) when several parties act together;
+- persons who speak in turn (A、B、C先后发言);
 - whoever acts at the meeting (会上，X表示… / X在会上发言 / X在峰会上指出);
 - whoever presides (X主持会议) or acts as the chair (X作为主席国元首…);
 - a state that holds the meeting (中方举行了…对话会);
@@ -57,6 +58,7 @@ class AttendanceRule:
         never = re.compile(r"(?!)")
         self.session = words.get("session", never)
         self.joint = words.get("joint", never)
+        self.turns = words.get("turns", never)
         self.act = words.get("act", never)
         self.group = words.get("group", never)
         self.list_intro = words.get("list_intro", never)
@@ -71,7 +73,8 @@ class AttendanceRule:
             rf"(?P<other>其他|其余|另外)?(?P<n>{NUM})(?:个|位)?(?P<status>成员国|观察员国|国家|国)(?:的)?(?:{group})")
         self.count_after = re.compile(rf"(?:{NUM})(?:个|位)?(?:成员国|观察员国|国家|国)")
         self.group_after = re.compile(
-            rf"(?:{_LIST_GLUE.pattern})(?:(?:{NUM})?(?:个)?(?:国家|国))?的?(?:{group})(?![府办团性])")
+            rf"(?:{_LIST_GLUE.pattern})(?:(?:{NUM})?(?:个)?(?:[\u4e00-\u9fff]{{1,4}}?)?(?:国家|国))?的?(?:{group})"
+            r"(?![府办团性])")  # 等共8国外长, 等南亚国家领导人
         self.meeting_noun = re.compile(r"[\u4e00-\u9fff]{2,30}?(?:对话会|峰会|会晤|领导人会议|部长级会议|外长会)")
         rows = (resources or Resources()).tsv("lexicon/home_titles.tsv")
         self.home_titles = {row["title"]: Ref("state", row["state"]) for row in rows}
@@ -101,6 +104,8 @@ class AttendanceRule:
                     pending_list = 2
             for verb in self.joint.finditer(text, start, sentence.end):
                 self._joint(doc, start, verb)
+            for verb in self.turns.finditer(text, start, sentence.end):
+                self._turns(doc, start, verb)
             for verb in self.preside.finditer(text, start, sentence.end):
                 self._preside(doc, start, verb)
             for hit in self.chair_as.finditer(text, start, sentence.end):
@@ -164,8 +169,10 @@ class AttendanceRule:
             self._region(doc, meeting, relative_from, end, relative_from, end, "attendance-relative")
             return False
         region = self._subject_start(text, start, verb.start())
-        found = self._region(doc, meeting, region, verb.start(), region, verb.end(), "attendance-subject")
-        return not found and self.group.search(text, region, verb.start()) is not None
+        self._region(doc, meeting, region, verb.start(), region, verb.end(), "attendance-subject")
+        # a group that attended (…等太平洋岛国外长出席) whose persons the text does not name here
+        named = self._in(region, verb.start(), "person")
+        return not named and self.group.search(text, region, verb.start()) is not None
 
     def _object(self, doc: Doc, verb: re.Match[str]) -> tuple[Ref | None, int | None]:
         """The meeting a verb of taking part is about, and where a relative clause's head starts
@@ -229,6 +236,17 @@ class AttendanceRule:
         meeting = self._admissible(doc, summit_at(doc, verb.start()))
         if meeting is not None:
             self._region(doc, meeting, region, verb.start(), region, verb.end(), "attendance-joint")
+
+    def _turns(self, doc: Doc, start: int, verb: re.Match[str]) -> None:
+        """A、B、C先后发言: persons who speak in turn speak at the meeting the clause is about."""
+        text = doc.article.text
+        clause = max(text.rfind(c, start, verb.start()) for c in "，；：") + 1
+        region = max(start, clause)
+        if len(self._in(region, verb.start(), "person")) < 2:
+            return  # one speaker: a speech anywhere, read by the other shapes
+        meeting = self._admissible(doc, summit_at(doc, verb.start()))
+        if meeting is not None:
+            self._region(doc, meeting, region, verb.start(), region, verb.end(), "attendance-turns")
 
     def _preside(self, doc: Doc, start: int, verb: re.Match[str]) -> None:
         """X主持会议 / X在北京主持召开…会议: the chair person attends, with their state."""

@@ -229,3 +229,7 @@ def test_initiatives_launched_by_a_state_announced_by_a_person(run):
     r = run(NORDIC + "王毅宣布，中方将实施“中欧绿色创新伙伴计划”。")
     ref = next(s for s in r.subjects("label", "中欧绿色创新伙伴计划"))
     assert r.objects(ref, "proposedBy") == {"state:CN", "person:王毅"}
+
+
+def test_initiatives_launched_short_phrase_is_no_programme(run):
+    assert _initiatives(run(NORDIC + "习近平在峰会上提出“中国方案”。")) == set()

@@ -54,7 +54,7 @@ class InitiativeRule:
         self.quoted_head = re.compile(rf"“(?P<name>[^“”]{{2,24}})”(?P<head>{heads})")
         launch = _alt(words.get("launch", []))
         #: 中方将实施“中非数字创新伙伴计划”: a launched programme whose quoted name ends in a head noun
-        self.launched = re.compile(rf"(?:{launch})了?“(?P<name>[^“”]{{1,22}}(?:{heads}))”") if launch else None
+        self.launched = re.compile(rf"(?:{launch})了?“(?P<name>[^“”]{{1,22}}(?P<head>{heads}))”") if launch else None
         self.joint = re.compile(rf"(?:{_alt(words.get('joint', []))})(?:携手|共同|全力)?(?:{build}|弘扬|践行)?"
                                 rf"(?:{qual})?“(?P<name>[^“”]{{2,24}})”(?![\u4e00-\u9fff]{{0,2}}(?:{heads}))")
 
@@ -143,6 +143,8 @@ class InitiativeRule:
                              (agent.start if agent else hit.start(), hit.end()))
         if self.launched is not None:
             for hit in self.launched.finditer(text, s, e):
+                if hit.start("head") - hit.start("name") < 3:
+                    continue  # 提出“中国方案”: a phrase, not a named programme
                 # the subject of the clause (王毅宣布，中方将实施…: 中方), else of the sentence
                 clause = max(s, text.rfind("，", s, hit.start()) + 1)
                 agent = nearest_before(doc, hit.start(), clause, "person", "state") or agent_before(doc, hit.start(), s)

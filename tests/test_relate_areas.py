@@ -130,3 +130,11 @@ def test_areas_fields_named_by_what_they_fight(run, sentence, expected):
 ], ids=["mechanism-abbreviation", "place-name", "single-characters", "known-field"])
 def test_areas_single_field_is_a_word(run, sentence, expected):
     assert run(ASTANA + sentence).labels("area") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("会议通过了《北欧与中日韩粮食安全合作行动计划》。", {"粮食安全"}),
+    ("各方签署《北欧国家政府间科技合作协定》。", {"科技"}),
+], ids=["noun-before-known-field", "owner-before-known-field"])
+def test_areas_document_title_field_with_its_noun(run, text, expected):
+    assert run(text).labels("area") == expected

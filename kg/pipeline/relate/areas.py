@@ -33,6 +33,8 @@ class AreaRule:
         self.not_field = frozenset(words.get("not_field", ()))
         self.not_field_end = tuple(words.get("not_field_end", ()))
         self.verb_field = tuple(words.get("verb_field", ()))
+        self._known_before_co = re.compile("(" + "|".join(map(re.escape, self.known)) + ")合作") if self.known \
+            else re.compile("(?!)")
         self.prepositions = tuple(words.get("preposition", ()))
         self.after_not = tuple(words.get("after_not", ()))
         owners = "|".join(map(re.escape, sorted(words.get("owner", ()), key=len, reverse=True))) or "(?!)"
@@ -256,10 +258,15 @@ class AreaRule:
         text = doc.article.text
         if not self.known:
             return
-        known = re.compile("(" + "|".join(map(re.escape, self.known)) + ")合作")
         for title in re.finditer(r"《[^》]+》", text):
-            for hit in known.finditer(text, title.start(), title.end()):
-                self._area(doc, hit.group(1), hit.start(1), hit.end(1), "area-document-title")
+            for hit in self._known_before_co.finditer(text, title.start(), title.end()):
+                start = hit.start(1)
+                # a noun before the known field belongs to it (粮食安全合作 → 粮食安全, not 安全)
+                words = self.segmenter.tokenizer.lcut(text[title.start() + 1:start], HMM=False)
+                if words and len(words[-1]) >= 2 and self.segmenter.word_tag(words[-1]) == "n" and \
+                        not self._inside_name(doc, start - len(words[-1]), start):
+                    start -= len(words[-1])
+                self._area(doc, text[start:hit.end(1)], start, hit.end(1), "area-document-title")
 
     def _area(self, doc: Doc, label: str, start: int, end: int, rule: str) -> None:
         ref = Ref("area", iris.slug(label))

@@ -380,3 +380,19 @@ def test_attendance_one_speaker_is_not_read_as_taking_turns(run):
 def test_attendance_deputy_of_a_listed_title_brings_its_state(run):
     r = run(NORTH + "国家副主席韩冰出席对话会。", NORTH_META)
     assert {"person:韩冰", "state:CN"} <= _attendees(r, _north(r))
+
+
+def test_attendance_the_one_who_presides_speaks_for_the_chair(run):
+    r = run(NORTH + "日本首相韩冰主持对话会。", NORTH_META)
+    (fact,) = r.find(_north(r), "chairState")
+    assert (fact.object.key, fact.basis) == ("JP", "inferred")
+
+
+def test_attendance_co_chairs_name_no_chair_state(run):
+    r = run(NORTH + "国务院总理韩冰同芬兰总理马蒂·维塔共同主持对话会。", NORTH_META)
+    assert r.find(_north(r), "chairState") == []
+
+
+def test_attendance_stated_chair_state_is_kept(run):
+    r = run(NORTH + "作为轮值主席国，芬兰总统马蒂·维塔主持对话会。", NORTH_META)
+    assert {f.object.key for f in r.find(_north(r), "chairState")} == {"FI"}

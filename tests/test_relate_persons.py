@@ -306,3 +306,18 @@ def test_persons_dotted_name_whatever_its_first_word(run, text, person):
 def test_persons_no_name_after_a_title_that_begins_a_meeting_noun(run, text):
     r = run(text)
     assert not [m for m in r.doc.mentions if m.kind == "person"]
+
+
+@pytest.mark.parametrize("text,person,state", [
+    ("厄瓜多尔外长马里奥·贝尔纳尔与会。", "马里奥·贝尔纳尔", "state:EC"),
+    ("智利总统巴西利奥·罗哈斯出席。", "巴西利奥·罗哈斯", "state:CL"),
+], ids=["mali-in-mario", "brazil-in-basilio"])
+def test_persons_dotted_name_starting_with_a_state_name(run, text, person, state):
+    r = run(text)
+    assert r.objects(f"person:{person}", "label") == {person}
+    assert not [m for m in r.doc.mentions if m.kind == "state" and m.ref.key != state.split(":")[1]]
+
+
+def test_persons_title_before_a_state_is_no_name(run):
+    r = run("他代表马里政府出席。")
+    assert not [m for m in r.doc.mentions if m.kind == "person"]

@@ -354,3 +354,20 @@ def test_summits_no_city_from_pronouns(run, text):
     r = run(text, {"published": "2030-05-30"})
     (summit,) = r.objects("article:test", "about")
     assert r.objects(summit, "city") == set()
+
+
+def test_summits_island_is_a_place_not_a_venue(run):
+    r = run("第九次东洋国家领导人会议在济州岛举行。", {"published": "2030-05-30"})
+    (summit,) = r.objects("article:test", "about")
+    assert r.objects(summit, "city") == {"city:济州岛"}
+
+
+@pytest.mark.parametrize("text,city", [
+    ("第九次东洋国家领导人会议12日在广东深圳举行。", "city:深圳"),
+    ("第九次东洋国家领导人会议12日在云南昆明举行。", "city:昆明"),
+], ids=["guangdong-shenzhen", "yunnan-kunming"])
+def test_summits_city_after_a_province(run, text, city):
+    r = run(text, {"published": "2030-05-30"})
+    (summit,) = r.objects("article:test", "about")
+    assert r.objects(summit, "city") == {city}
+    assert r.objects(summit, "hostState") == {"state:CN"}

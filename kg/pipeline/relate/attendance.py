@@ -277,6 +277,24 @@ class AttendanceRule:
             self._attend(doc, meeting, person.ref, person.start, verb.end(), "attendance-preside")
             doc.add(meeting, "chairPerson", person.ref, person.start, verb.end(), "summit-chair-person")
             self._person_state(doc, meeting, person, verb.end())
+        if len(chairs) == 1 and chairs[0].ref not in self.reporters:
+            self._chair_state_of(doc, meeting, chairs[0], verb.end())
+
+    def _chair_state_of(self, doc: Doc, meeting: Ref, person: Mention, end: int) -> None:
+        """The one person who presides (X主持会议) speaks for the chair: their state is the meeting's
+        chair state (inferred) where the text states none."""
+        if any(f.subject == meeting and f.predicate == "chairState" for f in doc.facts):
+            return
+        info_map = doc.context.get("post_info", {})
+        posts = doc.context.get("person_posts", {}).get(person.ref, [])  # type: ignore[union-attr]
+        state = next((holder for p in posts for holder in [info_map.get(p, (None, None))[1]]  # type: ignore[union-attr]
+                      if isinstance(holder, Ref) and holder.kind == "state"), None) or self._chain_state(doc, person)
+        if state is None:
+            title = next((t for t in self.home_titles if doc.article.text.startswith(t, person.end)
+                          or (person.text.endswith(t) and len(person.text) > len(t))), None)
+            state = self.home_titles.get(title) if title else None
+        if state is not None:
+            doc.add(meeting, "chairState", state, person.start, end, "summit-chair-from-person", basis="inferred")
 
     def _chair_as(self, doc: Doc, start: int, hit: re.Match[str]) -> None:
         """X作为主席国元首…: the person who acts as the chair attends, with their state."""

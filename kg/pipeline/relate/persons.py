@@ -39,6 +39,9 @@ _NOT_AFTER_NAME = frozenset({"representative", "reporter"})
 _CREDIT = re.compile(rf"(?:(?<=[（\s])|^)(?P<name>[{HAN}]{{2,3}})\s?(?:拍摄|摄)(?=\s*(?:）|\n|$))", re.M)
 CREDIT_ROLE = "摄影记者"
 _CLAUSE_END = re.compile("[，。；！？\n]")
+#: After a state's or city's name, the rest of a foreign name's first part and its middle dot
+#: (马里|奥·贝尔纳尔, 乍得|利·…): the state's name is the start of a person's name.
+_DOTTED_AFTER = re.compile(r"[\u3400-\u9fff]{1,6}[·•]")
 #: An appointment: 批准/任命 X（国名）担任/出任 title — the name before the bracketed state.
 _APPOINTED = re.compile(rf"(?:批准|任命|推举|选举|选派|委派|同意)(?P<name>[{HAN}·]{{2,18}}?)"
                         rf"（(?P<state>[{HAN}]{{2,12}})）[^，。；\n]{{0,20}}?(?:担任|出任|任)")
@@ -134,9 +137,12 @@ class PersonRule:
 
     @staticmethod
     def _drop_inside(doc: Doc, span: tuple[int, int]) -> None:
-        """A known name inside a longer one read after a title (谢尔达尔·别尔德穆哈梅多夫) is not a mention."""
+        """A known name inside a longer one read after a title (谢尔达尔·别尔德穆哈梅多夫) is not a mention,
+        nor is a state or city inside a foreign name (马里 of 马里奥·贝尔纳尔)."""
+        dotted = "·" in doc.article.text[span[0]:span[1]]
+        kinds = ("person", "state", "city") if dotted else ("person",)
         doc.mentions[:] = [m for m in doc.mentions
-                           if not (m.kind == "person" and span[0] <= m.start and m.end <= span[1]
+                           if not (m.kind in kinds and span[0] <= m.start and m.end <= span[1]
                                    and (m.start, m.end) != span)]
 
     def _holder(self, doc: Doc, post: Mention, info: Post | None = None) -> tuple[Ref | None, int]:
@@ -197,8 +203,10 @@ class PersonRule:
         text = doc.article.text
         if any(m.start in (start, start + 1) and m.kind == "post" for m in doc.mentions):
             return 0  # a title at the first or second character (总统新闻秘书…, 向记者…): no name here
-        if any(m.start == start and m.kind in ("state", "org", "unit", "city") for m in doc.mentions):
-            return 0  # 代表中国政府: a name, not a state, follows a title
+        for m in doc.mentions:
+            if m.start == start and m.kind in ("state", "org", "unit", "city") and not (
+                    m.kind in ("state", "city") and _DOTTED_AFTER.match(text, m.end)):
+                return 0  # 代表中国政府: a name, not a state, follows a title (but 马里奥·贝尔纳尔 is a name)
         by_start = {m.start: m for m in doc.mentions if start < m.start <= start + MAX_DOTTED_NAME
                     and m.kind in ("state", "org", "post", "person", "unit", "city")}
         end = start

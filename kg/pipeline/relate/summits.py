@@ -568,12 +568,26 @@ class SummitRule:
         for m in (m for m in doc.mentions if m.kind == "city" and summit_at(doc, m.start) == main):
             state_before = next((x for x in doc.mentions if x.kind == "state" and x.end == m.start), None)
             lead = text[max(0, (state_before or m).start - 1):(state_before or m).start]
-            if lead == "在" or text[max(0, m.start - 3):m.start].endswith("首都"):  # 在(乌兹别克斯坦)撒马尔罕
+            if lead == "在" or text[max(0, m.start - 3):m.start].endswith("首都") or self._region_before(text, m.start):
+                # 在(乌兹别克斯坦)撒马尔罕, 在俄首都莫斯科, 在广东深圳
                 tail = text[m.end:m.end + 24]
                 if held.search(tail.split("。")[0]):
                     doc.add(main, "city", m.ref, m.start, m.end, "summit-city")  # type: ignore[arg-type]
                     self._host(doc, main, m)
                     return
+
+    def _region_before(self, text: str, start: int) -> bool:
+        """在广东深圳, 在云南昆明: a province or region (one word jieba tags as a place) between 在
+        and the city."""
+        if self.segmenter is None:
+            return False
+        for size in (2, 3, 4):
+            if start - size - 1 >= 0 and text[start - size - 1] == "在":
+                word = text[start - size:start]
+                tokens = self.segmenter.tokenizer.lcut(word, HMM=False)
+                if len(tokens) == 1 and self.segmenter.word_tag(word) == "ns":
+                    return True
+        return False
 
     def _host(self, doc: Doc, main: Ref, city: Mention) -> None:
         """The host state: 东道国X as stated, else the state the summit's city lies in (inferred

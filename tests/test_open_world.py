@@ -127,15 +127,20 @@ def test_open_world_next_meeting_is_its_own_node(report) -> None:  # type: ignor
 # the next sentence, ASCII punctuation and quotes with a dateline wrapped onto the next line, a
 # mechanism no dictionary holds with states listed before a regional group noun.
 
-INVENTED = ("lmc2028_video", "eas2027_vientiane", "pacific2028_fm", "focac2027_beijing", "southasia2027_kunming")
+INVENTED = ("lmc2028_video", "eas2027_vientiane", "pacific2028_fm", "focac2027_beijing", "southasia2027_kunming",
+            "apec2026_shenzhen", "cee2027_budapest", "andes2028_lima")
 GOLD = HERE / "gold"
 CATEGORIES = ("summits", "summit_fields", "attendees", "persons", "person_titles", "states", "organizations",
               "documents", "document_types", "initiatives", "initiative_proposers", "speeches",
               "speech_speakers", "cooperation_areas")
 #: Known failures, each with the file responsible (owned by another engineer while this was written).
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("eas2027_vientiane", "cooperation_areas"):
-        "kg/pipeline/relate/areas.py: 粮食安全合作 inside a document's name gives the area 安全, not 粮食安全",
+    ("apec2026_shenzhen", "cooperation_areas"):
+        "kg/pipeline/relate/areas.py: 在数字贸易、绿色低碳等领域 gives 贸易 besides 数字贸易",
+    ("cee2027_budapest", "cooperation_areas"):
+        "kg/pipeline/relate/areas.py: 深化中国—中东欧国家合作 (the mechanism's activity) gives the area 中东欧国家",
+    ("andes2028_lima", "documents"):
+        "kg/pipeline/relate/documents.py: 提出“安第斯—中国发展伙伴计划” (an initiative, quoted) is read as a document",
 }
 
 

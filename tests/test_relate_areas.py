@@ -138,3 +138,27 @@ def test_areas_single_field_is_a_word(run, sentence, expected):
 ], ids=["noun-before-known-field", "owner-before-known-field"])
 def test_areas_document_title_field_with_its_noun(run, text, expected):
     assert run(text).labels("area") == expected
+
+
+# A known field at the end of the first item of an enumeration takes the noun before it; the
+# parties of a mechanism's own cooperation are no field. Invented sentences.
+@pytest.mark.parametrize("sentence,expected", [
+    ("各方同意在跨境贸易、冰雪旅游等领域加强合作。", {"跨境贸易", "冰雪旅游"}),
+    ("两国愿在服务贸易、海洋等领域开展合作。", {"服务贸易", "海洋"}),
+    ("各方同意在成员国贸易、投资等领域合作。", {"贸易", "投资"}),
+    ("各方同意推动能源、交通等领域合作。", {"能源", "交通"}),
+], ids=["noun-modifier", "vn-modifier", "owner-is-no-modifier", "verb-is-no-modifier"])
+def test_areas_first_item_keeps_its_modifier(run, sentence, expected):
+    assert run(ASTANA + sentence).labels("area") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("会议发表《中国—雪原国家合作松城纲要》。", set()),
+    ("双方同意深化中国—雪原地区合作，拓展能源合作。", {"能源"}),
+    ("会议通过《雪原—中国合作行动计划》。", set()),
+    ("各方愿加强沿线各国合作，深化农业合作。", {"农业"}),
+    ("会议发表《中国—雪原国家农业合作纲要》。", {"农业"}),
+], ids=["group-of-states-in-title", "region-after-dash", "party-before-dash", "group-noun-single",
+        "field-after-parties"])
+def test_areas_parties_are_no_field(run, text, expected):
+    assert run(text).labels("area") == expected

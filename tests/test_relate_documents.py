@@ -254,3 +254,17 @@ def test_documents_action_from_the_comma_clause(run, sentence, name, action):
 ], ids=["naru-yicheng", "zunshou-xianzhang", "jindu-keeps-its-verb"])
 def test_documents_untitled_name_holds_no_governing_verb(run, sentence, names):
     assert _documents(run(NORDIC + sentence)) == names
+
+
+# A quoted name put forward (提出/倡议/发起“…计划”) is an initiative; a quoted name is a document only
+# when a document verb acts on it directly. Invented sentences.
+@pytest.mark.parametrize("sentence,documents", [
+    ("冰岛总统在讲话中提出“松原—中国绿色伙伴计划”，愿同各方共同落实。", set()),
+    ("各方倡议“雪原数字合作计划”，欢迎更多国家参与。", set()),
+    ("中方发起“雪松青年交流计划”。", set()),
+    ("会议通过了“雪原农业合作行动计划”。", {"雪原农业合作行动计划"}),
+    ("领导人发表“松城联合声明”。", {"松城联合声明"}),
+], ids=["tichu-quoted-plan", "changyi-quoted-plan", "faqi-quoted-plan", "adopted-quoted-plan",
+        "issued-quoted-statement"])
+def test_documents_quoted_names_need_a_document_verb(run, sentence, documents):
+    assert _documents(run(SCO22 + sentence)) == documents

@@ -33,6 +33,10 @@ class AreaRule:
         self.not_field = frozenset(words.get("not_field", ()))
         self.not_field_end = tuple(words.get("not_field_end", ()))
         self.verb_field = tuple(words.get("verb_field", ()))
+        #: a group of parties, not a field (中东欧国家, 沿线国家, 拉美地区): such a label is no area
+        self.party_end = tuple(words.get("party_end", ()))
+        #: tags of a word that, before a known field, belongs to it (数字贸易, 服务贸易)
+        self.modifier_tags = frozenset(words.get("modifier_tag", ()))
         self._known_before_co = re.compile("(" + "|".join(map(re.escape, self.known)) + ")合作") if self.known \
             else re.compile("(?!)")
         self.prepositions = tuple(words.get("preposition", ()))
@@ -60,6 +64,8 @@ class AreaRule:
             first = parts[0]
             head_start, head_end = base + first.start(), base + first.end()
             label, start = self._first_item(doc, text[head_start:head_end], head_start)
+            start = self._modifier(doc, label, start, head_start)
+            label = text[start:head_end] if label else label
             items = [(label, start, head_end)] if label else []
             for part in parts[1:]:
                 items.extend(self._later_item(part.group(), base + part.start(), last=part is parts[-1]))
@@ -264,11 +270,45 @@ class AreaRule:
                 # a noun before the known field belongs to it (粮食安全合作 → 粮食安全, not 安全)
                 words = self.segmenter.tokenizer.lcut(text[title.start() + 1:start], HMM=False)
                 if words and len(words[-1]) >= 2 and self.segmenter.word_tag(words[-1]) == "n" and \
-                        not self._inside_name(doc, start - len(words[-1]), start):
+                        not self._inside_name(doc, start - len(words[-1]), start) and \
+                        not self._is_party(doc, words[-1], start - len(words[-1]), start):
                     start -= len(words[-1])
                 self._area(doc, text[start:hit.end(1)], start, hit.end(1), "area-document-title")
 
+    def _modifier(self, doc: Doc, label: str, start: int, floor: int) -> int:
+        """A known field read as the end of a longer phrase takes the noun before it (在数字贸易 →
+        数字贸易, not 贸易): one dictionary word of two characters or more tagged as a noun, that
+        is no owner, no qualifier of cooperation and no part of a name."""
+        if label not in self.lexicon.areas or start <= floor or not self.modifier_tags:
+            return start
+        tokens = self.segmenter.tokens(doc.article.text[floor:start], floor)
+        if not tokens:
+            return start
+        word = tokens[-1]
+        if len(word.text) < 2 or (self.segmenter.word_tag(word.text) or "") not in self.modifier_tags:
+            return start
+        if word.text in self.not_field or self.owner.fullmatch(word.text) or word.text.startswith(self.prepositions) \
+                or self._inside_name(doc, word.start, word.end) or self._is_party(doc, word.text, word.start, word.end):
+            return start
+        return word.start
+
+    def _is_party(self, doc: Doc, label: str, start: int, end: int) -> bool:
+        """Who cooperates, not a field: a known name (a state, a region, an organisation, a
+        mechanism), a group of parties by its shape (…国家, …地区, …各国), or a party of a pair
+        written with a dash (中国-X合作, X-中国合作)."""
+        text = doc.article.text
+        if label in self.lexicon.areas:
+            return False
+        if label in self.lexicon.names or label.endswith(self.party_end):
+            return True
+        if (start > 0 and text[start - 1] == "-") or text.startswith("-", end):
+            return True
+        return any(m.start < end and start < m.end and m.kind in ("state", "org", "summit", "city")
+                   for m in doc.mentions)
+
     def _area(self, doc: Doc, label: str, start: int, end: int, rule: str) -> None:
+        if self._is_party(doc, label, start, end):
+            return  # 深化中国-中东欧国家合作: the mechanism's own cooperation, named by its parties
         ref = Ref("area", iris.slug(label))
         doc.entity(ref, label, "CooperationArea")
         doc.add(ref, "type", Ref("class", "CooperationArea"), start, end, rule)

@@ -61,6 +61,10 @@ class DocumentRule:
         self.list_links = tuple(words.get("list_link", ()))
         self.after_name = tuple(words.get("after_name", ()))
         self.owners = tuple(sorted(words.get("owner", ()), key=len, reverse=True))
+        #: what may stand between the verb acting on a quoted name and its opening quote (通过了“…”)
+        self.quote_lead = re.compile(r"(?:{})(?:{})?$".format(
+            "|".join(map(re.escape, self.verbs)) or "(?!)",
+            "|".join(map(re.escape, words.get("quote_link", ()))) or "(?!)"))
         lead = "|".join(map(re.escape, sorted(set(self.stops) | set(self.verbs), key=len, reverse=True)))
         #: what may stand between a clause start and a descriptive name's owner (以及, 通过了)
         self.lead_in = re.compile(rf"(?:{lead}|了)*")
@@ -116,6 +120,11 @@ class DocumentRule:
             start = self._left(text, hit.start())
             start = self._descriptive(doc, start, hit.start())
             start = self._cut_lead(doc, start, hit.start())
+            quote = self._quoted(text, start, hit.start(), hit.end())
+            if quote is not None:
+                if not self._acted_on_quoted(text, quote):
+                    continue  # 提出“X伙伴计划”: a quoted name put forward is an initiative, not a document
+                start = quote + 1
             name = text[start:hit.end()]
             typed = self.lexicon.doc_type(name)
             if typed is None or name.startswith(self.generic) or (re.match(NUM, name)
@@ -156,6 +165,27 @@ class DocumentRule:
         while i < end and text[i] == "”":
             i += 1
         return i
+
+    @staticmethod
+    def _quoted(text: str, start: int, word: int, end: int) -> int | None:
+        """The offset of the opening quote when the name read is a quoted phrase (…“X计划”), else None."""
+        if not text.startswith("”", end):
+            return None
+        q = text.rfind("“", start, word)
+        return q if q >= 0 and "”" not in text[q:word] else None
+
+    def _acted_on_quoted(self, text: str, quote: int) -> bool:
+        """A quoted name is a document only when a document verb other than a mere mention acts on
+        it directly (发表“X宣言”, 通过了“X计划”); after 提出, 倡议, 发起 or any other word it names
+        an initiative or a phrase."""
+        j = quote
+        while j > 0 and text[j - 1] not in PUNCT:
+            j -= 1
+        hit = self.quote_lead.search(text, j, quote)
+        if hit is None:
+            return False
+        verb = max((v for v in self.verbs if hit.group().startswith(v)), key=len)
+        return self.lexicon.doc_verbs[verb] != "other"
 
     def _is_named(self, text: str, m: DocMention) -> bool:
         """False for a verb read as a document: a type word that is also a verb (会议决定，…) names a

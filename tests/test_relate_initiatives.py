@@ -166,6 +166,7 @@ def test_initiatives_concept_words_not_concepts(run):
 @pytest.mark.parametrize("sentence,name,proposer", [
     ("中方邀请北欧国家参与“冰上丝路”计划。", "“冰上丝路”计划", "state:CN"),
     ("挪威将推动开展“北极之城”评选活动。", "“北极之城”评选活动", "state:NO"),
+    ("冰岛将举办“极光之友”交流活动。", "“极光之友”交流活动", "state:IS"),
     ("各国领导人一致认为应该打造“北欧+”合作模式。", "“北欧+”合作模式", None),
 ], ids=["jihua", "pingxuan-huodong", "joint-moshi"])
 def test_initiatives_quoted_name_with_head_noun(run, sentence, name, proposer):

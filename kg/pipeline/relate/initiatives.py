@@ -51,7 +51,8 @@ class InitiativeRule:
         self.concept = re.compile(_alt(words.get("concept", []))) if words.get("concept") else None
         self.concept_stops = tuple(sorted(words.get("concept_stop", []), key=len, reverse=True))
         self.proposing = tuple(words.get("proposing", []))
-        self.quoted_head = re.compile(rf"“(?P<name>[^“”]{{2,24}})”(?P<head>{heads})")
+        # a word or two may qualify the head noun: “X”评选活动, “X”交流计划
+        self.quoted_head = re.compile(rf"“(?P<name>[^“”]{{2,24}})”(?P<head>[\u4e00-\u9fff]{{0,2}}?(?:{heads}))")
         launch = _alt(words.get("launch", []))
         #: 中方将实施“中非数字创新伙伴计划”: a launched programme whose quoted name ends in a head noun
         self.launched = re.compile(rf"(?:{launch})了?“(?P<name>[^“”]{{1,22}}(?P<head>{heads}))”") if launch else None

@@ -168,7 +168,7 @@ def test_initiatives_concept_words_not_concepts(run):
     ("挪威将推动开展“北极之城”评选活动。", "“北极之城”评选活动", "state:NO"),
     ("冰岛将举办“极光之友”交流活动。", "“极光之友”交流活动", "state:IS"),
     ("各国领导人一致认为应该打造“北欧+”合作模式。", "“北欧+”合作模式", None),
-], ids=["jihua", "pingxuan-huodong", "joint-moshi"])
+], ids=["jihua", "pingxuan-huodong", "qualified-huodong", "joint-moshi"])
 def test_initiatives_quoted_name_with_head_noun(run, sentence, name, proposer):
     r = run(NORDIC + sentence)
     ref = next(s for s in r.subjects("label", name))

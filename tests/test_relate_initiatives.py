@@ -234,3 +234,8 @@ def test_initiatives_launched_by_a_state_announced_by_a_person(run):
 
 def test_initiatives_launched_short_phrase_is_no_programme(run):
     assert _initiatives(run(NORDIC + "习近平在峰会上提出“中国方案”。")) == set()
+
+
+def test_initiatives_appeal_ends_at_a_document_verb(run):
+    r = run(NORDIC + "冰岛倡议加强北极航道合作，并发表“冰城联合声明”。")
+    assert _initiatives(r) == {"initiative:加强北极航道合作"}

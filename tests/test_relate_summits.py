@@ -371,3 +371,11 @@ def test_summits_city_after_a_province(run, text, city):
     (summit,) = r.objects("article:test", "about")
     assert r.objects(summit, "city") == {city}
     assert r.objects(summit, "hostState") == {"state:CN"}
+
+
+def test_summits_next_meeting_label_is_read_where_it_is_written(run):
+    r = run("第三届中国—北欧国家领导人对话会12日在冰城举行。下一届对话会将于2029年在冰城举行。",
+            {"published": "2027-03-13"})
+    nxt = "summit:中国-北欧国家领导人对话会/4"
+    assert r.objects(nxt, "label") == {"下一届对话会"}
+    assert r.evidence(nxt, "label") == "下一届对话会"

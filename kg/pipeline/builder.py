@@ -50,11 +50,13 @@ class Pipeline:
         self.recogniser = Recogniser(self.lexicon)
         doc_words = _roles(self.resources.jsonl("lexicon/document_words.jsonl"))
         initiative_words = _roles(self.resources.jsonl("lexicon/initiative_words.jsonl"))
+        meeting_shapes = self.resources.jsonl("lexicon/meeting_shapes.jsonl")
+        meeting_heads = next(row["words"] for row in meeting_shapes if row["role"] == "head")
         self.stages: list[Stage] = [
             self.recogniser,
             DatelineRule(self.lexicon),
-            PersonRule(self.lexicon, self.segmenter),
-            SummitRule(self.lexicon, self.resources.jsonl("lexicon/meeting_shapes.jsonl"), self.segmenter),
+            PersonRule(self.lexicon, self.segmenter, meeting_heads),
+            SummitRule(self.lexicon, meeting_shapes, self.segmenter),
             DocumentRule(self.lexicon, doc_words),
             InitiativeRule(self.lexicon, initiative_words, self.segmenter),
             SpeechRule(),

@@ -234,7 +234,7 @@ class MeetingFinder:
             return None  # 中俄元首会晤, 中阿峰会: two parties meet, or a short form of a meeting named elsewhere
         label = _ASIDE.sub("", text[shown_start:end])
         core = _ASIDE.sub("", core)
-        return MeetingName(label_start, end, label, core + (head if core else ""), head, ordinal, org, council,
+        return MeetingName(shown_start, end, label, core + (head if core else ""), head, ordinal, org, council,
                            city, relation, name_start, years_ago)
 
     def _place(self, core: str) -> str | None:

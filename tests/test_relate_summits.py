@@ -379,3 +379,9 @@ def test_summits_next_meeting_label_is_read_where_it_is_written(run):
     nxt = "summit:中国-北欧国家领导人对话会/4"
     assert r.objects(nxt, "label") == {"下一届对话会"}
     assert r.evidence(nxt, "label") == "下一届对话会"
+
+
+def test_summits_mechanism_named_with_its_meeting_noun_wins_over_a_member(run):
+    """The catalogue's China-EU mechanism (中国-欧盟领导人会晤机制), not the EU named inside it."""
+    r = run("中国-欧盟领导人第二十五次会晤12日在冰城举行。", {"published": "2025-07-25"})
+    assert r.objects("article:test", "about") == {"summit:china-eu/leaders/25"}

@@ -212,8 +212,9 @@ class MeetingFinder:
         if whole is not None and ordinal is None and head in self.weak_heads and relation == "this":
             return None  # 亚洲相互协作与信任措施会议: an organization whose name ends in 会议
         # the name with its head noun first: 中国-欧盟领导人会晤 names the China-EU mechanism, not the EU
-        org = whole or self._org(core) or self._org(core + head) or next((m.ref for m in sorted(inside, key=lambda m: m.start - m.end)
-                                       if m.kind == "org"), None) or self._named_by_meeting(core, head, ordinal)
+        named_inside = next((m.ref for m in sorted(inside, key=lambda m: m.start - m.end) if m.kind == "org"), None)
+        org = (whole or self._org(core) or self._org(core + head) or named_inside
+               or self._named_by_meeting(core, head, ordinal))
         city = next((m.ref for m in inside if m.kind == "city"), None)
         if city is None and org is None and ordinal is None and head not in self.weak_heads and core:
             place = self._place(core)

@@ -28,6 +28,7 @@ class InitiativeRule:
 
     def __init__(self, lexicon: Lexicon, words: dict[str, list[str]], segmenter: Segmenter | None = None) -> None:
         self.lexicon = lexicon
+        self.document_verbs = tuple(lexicon.doc_verbs)  # a clause starting with one is a new act
         self.segmenter = segmenter
         self.repeat = tuple(words.get("repeat", ()))
         self.heads = tuple(words["head"])
@@ -194,10 +195,6 @@ class InitiativeRule:
             return True
         return any(m.kind == "initiative" and m.start < start and end <= m.end for m in doc.mentions)
 
-    @property
-    def _document_verbs(self) -> tuple[str, ...]:
-        return tuple(self.lexicon.doc_verbs)
-
     def _clauses(self, doc: Doc, start: int, end: int, agent: Mention | None, verb_start: int) -> None:
         """The clauses after the verb 倡议, up to the sentence end or a new act (承诺…)."""
         text = doc.article.text
@@ -215,7 +212,7 @@ class InitiativeRule:
                 continue
             clause = part.strip()
             act = clause[1:] if clause[:1] in "并和及" else clause
-            if clause.startswith(self.next_acts) or act.startswith(self._document_verbs) or not 4 <= len(clause) <= 30:
+            if clause.startswith(self.next_acts) or act.startswith(self.document_verbs) or not 4 <= len(clause) <= 30:
                 break  # 承诺…, 并发表“…联合声明”: a new act, not the appeal's content
             self._initiative(doc, clause, pos, pos + len(part), "initiative-appeal-clause", agent,
                              (agent.start if agent else verb_start, pos + len(part)))

@@ -73,6 +73,8 @@ class MeetingFinder:
         self.cut_pos = frozenset(roles.get("cut_pos", ()))
         self.lead_pos = tuple(roles.get("lead_pos", ())) + tuple(self.cut_pos)
         self.name_words = frozenset(roles.get("name_words", ())) | frozenset(roles["join"])
+        self.place_pos = frozenset(roles.get("place_pos", ()))
+        self.name_place_pos = frozenset(roles.get("name_place_pos", ()))
         heads = sorted(roles["head"], key=len, reverse=True)
         self.weak_heads = set(roles["weak_head"])
         self.head_re = re.compile(rf"(?P<ord>第(?P<n>{NUM})[次届]|(?P<first>首)[次届])?(?P<head>{_alt(heads)})")
@@ -232,7 +234,7 @@ class MeetingFinder:
         if core and head in self.weak_heads and ordinal is None and org is None and relation == "this" \
                 and not any(c in core for c in self.cues if c != "-"):
             return None  # 中俄会晤, 友好会议: no mechanism named
-        stem = self._stem(core)
+        stem = self.stem(core)
         if head in self.weak_heads and stem.endswith(self.bodies) and self._council(core) is None:
             return None  # 上合组织工商论坛会议: a meeting of one of its bodies
         if core and len(stem) <= 2 and ordinal is None and org is None and city is None:
@@ -247,7 +249,7 @@ class MeetingFinder:
         if self.segmenter is None:
             return None
         tokens = self.segmenter.tokenizer.lcut(core, HMM=False)
-        if len(tokens) == 1 and self.segmenter.word_tag(tokens[0]) in ("ns", "nrt"):
+        if len(tokens) == 1 and self.segmenter.word_tag(tokens[0]) in self.name_place_pos:
             return core
         return None
 
@@ -266,7 +268,7 @@ class MeetingFinder:
                 return ref
         return None
 
-    def _stem(self, core: str) -> str:
+    def stem(self, core: str) -> str:
         """The name without its council or role words (中俄元首 → 中俄)."""
         stem = core
         for written, _code in self.councils + self.role_words:

@@ -99,7 +99,6 @@ class SummitRule:
         self.alias_re = re.compile("|".join(map(re.escape, SUMMIT_ALIASES)))
         roles = {row["role"]: row["words"] for row in shapes}
         self.segmenter = segmenter
-        self.place_pos = frozenset(roles.get("place_pos", ()))
         self.venues = tuple(roles.get("venue", ()))
         self.place_re = re.compile(r"在(?P<place>[\u4e00-\u9fff·]{2,8}?)市?(?:举行|召开|举办|开幕|闭幕|会晤|聚首)")
 
@@ -205,10 +204,10 @@ class SummitRule:
         tokens = self.segmenter.tokenizer.lcut(place, HMM=False)
         tags = [self.segmenter.word_tag(t) for t in tokens]
         if len(tokens) == 1:
-            return tags[0] is None or tags[0] in self.place_pos
+            return tags[0] is None or tags[0] in self.finder.place_pos
         if all(len(t) == 1 for t in tokens) and not any(t in _NOT_PLACE_CHAR for t in tokens):
             return True  # a word jieba does not know, cut into characters (楠迪): a transliterated name
-        return all(t in self.place_pos for t in tags)
+        return all(t in self.finder.place_pos for t in tags)
 
     # -- identity ------------------------------------------------------------------------
     def _identity(self, doc: Doc, name: MeetingName, main: Meeting | None, anchor: dt.date | None) -> Meeting | None:
@@ -218,7 +217,7 @@ class SummitRule:
         meeting keyed by the series' name as written and its ordinal, city or year."""
         lex = self.lexicon
         org = name.org
-        stem_only = not self.finder._stem(name.core.removesuffix(name.head)) if name.core else True
+        stem_only = not self.finder.stem(name.core.removesuffix(name.head)) if name.core else True
         if org is None and main is not None and stem_only:
             org = main.org  # 领导人第十次会晤, 第二次峰会, 下次会议: the series of the report's meeting
         if org is None and main is not None and name.core and name.core == main.core:

@@ -1,9 +1,17 @@
 """kg.pipeline.segment: sentences with offsets, and words with the project's domain terms."""
 from __future__ import annotations
 
+import importlib.util
+import sys
+
 import pytest
 
+from kg.errors import InputError
 from kg.pipeline.segment import Segmenter, split_sentences
+
+BACKENDS = [pytest.param("jieba", id="jieba"),
+            pytest.param("rjieba", id="rjieba", marks=pytest.mark.skipif(importlib.util.find_spec("rjieba") is None,
+                                                                         reason="rjieba is not installed"))]
 
 
 def _texts(text: str) -> list[str]:
@@ -74,8 +82,107 @@ def test_segment_tokens_offsets(segmenter):
         assert text[t.start - 50:t.end - 50] == t.text
 
 
-def test_segment_tokenizer_is_built_lazily(tmp_path):
-    seg = Segmenter(["金砖国家"], cache_dir=tmp_path)
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_segment_tokenizer_is_built_lazily(tmp_path, backend):
+    seg = Segmenter(["金砖国家"], cache_dir=tmp_path, backend=backend)
     assert seg._tokenizer is None
     assert [t.text for t in seg.tokens("金砖国家")] == ["金砖国家"]
     assert seg._tokenizer is not None
+
+
+# --------------------------------------------------------------------------- backends
+
+TERMS = ["澜湄合作", "东盟地区论坛", "数字丝绸之路", "绿色低碳", "全球发展倡议", "湄公河-澜沧江合作"]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The same terms in each installed backend."""
+    cache = tmp_path_factory.mktemp("jieba-both")
+    installed = ["jieba"] + (["rjieba"] if importlib.util.find_spec("rjieba") else [])
+    return {backend: Segmenter(TERMS, cache_dir=cache, backend=backend) for backend in installed}
+
+
+@pytest.mark.parametrize("text", [
+    "澜湄合作第五次领导人会议在万象举行",
+    "东盟地区论坛外长会讨论了数字丝绸之路建设",
+    "各方同意推进绿色低碳转型，支持全球发展倡议。",
+    "湄公河-澜沧江合作机制成立十周年",
+    "会议由轮值主席国主持，与会代表一致通过联合声明",
+    "双方签署了关于深化新能源合作的谅解备忘录",
+], ids=["term-at-start", "two-terms", "terms-and-punctuation", "term-with-hyphen", "no-terms", "hmm-names"])
+@pytest.mark.parametrize("hmm", [True, False], ids=["hmm", "dictionary"])
+def test_segment_backends_give_the_same_tokens(both, text, hmm):
+    pytest.importorskip("rjieba")
+    jieba_tokens = both["jieba"].tokens(text, 7, hmm=hmm)
+    assert both["rjieba"].tokens(text, 7, hmm=hmm) == jieba_tokens
+    assert both["rjieba"].words(text, hmm=hmm) == both["jieba"].words(text, hmm=hmm) == [t.text for t in jieba_tokens]
+
+
+@pytest.mark.parametrize("text,term", [
+    ("推进澜湄合作走深走实", "澜湄合作"),
+    ("共建数字丝绸之路", "数字丝绸之路"),
+    ("湄公河-澜沧江合作机制", "湄公河-澜沧江合作"),
+], ids=["four-characters", "six-characters", "hyphenated"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_segment_backends_keep_domain_terms(both, backend, text, term):
+    assert term in both[backend].words(text)
+    assert term in [t.text for t in both[backend].tokens(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "G20峰会在Rio de Janeiro举行",
+    "BRICS+ 2025 summit, Kazan",
+    "𠀀𠀁澜湄合作𝄞会议",
+    "会议代表𠮷野先生😀发言",
+], ids=["ascii-in-han", "ascii-only", "non-bmp-han-and-symbol", "non-bmp-and-emoji"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_segment_offsets_are_character_offsets(both, backend, text):
+    """Offsets count characters (code points), not bytes or UTF-16 units, in every backend."""
+    tokens = both[backend].tokens(text, 100)
+    assert "".join(t.text for t in tokens) == text
+    position = 100
+    for token in tokens:
+        assert token.start == position and text[token.start - 100:token.end - 100] == token.text
+        position = token.end
+    assert position == 100 + len(text)
+
+
+@pytest.mark.parametrize("word,tag", [("举行", "v"), ("峰会", "n"), ("北京", "ns"), ("澜湄合作", None)],
+                         ids=["verb", "noun", "place", "added-term-has-no-tag"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_segment_word_tags_come_from_jiebas_dictionary(both, backend, word, tag):
+    assert both[backend].word_tag(word) == tag
+
+
+def test_segment_first_word_is_the_same_in_both_backends(both):
+    pytest.importorskip("rjieba")
+    for text in ("澜湄合作会议", "在万象举行", "支持全球发展倡议"):
+        assert both["rjieba"].first_word(text) == both["jieba"].first_word(text)
+
+
+def test_segment_unknown_backend_is_an_input_error():
+    with pytest.raises(InputError, match="unknown segmenter 'pkuseg'"):
+        Segmenter(backend="pkuseg")
+
+
+def test_segment_missing_rjieba_is_reported_at_construction(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "rjieba" else real(name, *a))
+    with pytest.raises(InputError, match=r"pip install 'summit-kg\[fast\]'") as caught:
+        Segmenter(["澜湄合作"], backend="rjieba")
+    assert "\n" not in str(caught.value)
+
+
+def test_segment_rjieba_that_cannot_be_imported_is_an_input_error(monkeypatch):
+    pytest.importorskip("rjieba")
+    seg = Segmenter(["澜湄合作"], backend="rjieba")
+    monkeypatch.setitem(sys.modules, "rjieba", None)  # makes `import rjieba` raise ImportError
+    with pytest.raises(InputError, match=r"pip install 'summit-kg\[fast\]'") as caught:
+        seg.words("澜湄合作")
+    assert "\n" not in str(caught.value)
+    assert isinstance(caught.value.__cause__, ImportError)
+
+
+def test_segment_default_backend_is_jieba():
+    assert Segmenter().backend == "jieba"

@@ -42,11 +42,11 @@ class ArticleResult:
 class Pipeline:
     """All stages, built once from the bundled data and reused for every article."""
 
-    def __init__(self, resources: Resources | None = None) -> None:
+    def __init__(self, resources: Resources | None = None, segmenter: str = "jieba") -> None:
         self.resources = resources or Resources()
         self.background = Background.load(self.resources)
         self.lexicon = Lexicon.load(self.resources, self.background.reference)
-        self.segmenter = Segmenter(self.lexicon.terms())
+        self.segmenter = Segmenter(self.lexicon.terms(), backend=segmenter)
         self.recogniser = Recogniser(self.lexicon)
         doc_words = _roles(self.resources.jsonl("lexicon/document_words.jsonl"))
         initiative_words = _roles(self.resources.jsonl("lexicon/initiative_words.jsonl"))

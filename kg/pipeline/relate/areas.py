@@ -94,7 +94,7 @@ class AreaRule:
             return True
         if (self.segmenter.word_tag(label) or "").startswith(("ns", "nr", "nt")):
             return False
-        return all(len(word) > 1 for word in self.segmenter.tokenizer.lcut(label, HMM=False))
+        return all(len(word) > 1 for word in self.segmenter.words(label))
 
     def _is_field(self, label: str) -> bool:
         """A field's name: a known area, or a word that is no verb, adverb or number, does not start with
@@ -268,7 +268,7 @@ class AreaRule:
             for hit in self._known_before_co.finditer(text, title.start(), title.end()):
                 start = hit.start(1)
                 # a noun before the known field belongs to it (粮食安全合作 → 粮食安全, not 安全)
-                words = self.segmenter.tokenizer.lcut(text[title.start() + 1:start], HMM=False)
+                words = self.segmenter.words(text[title.start() + 1:start])
                 if words and len(words[-1]) >= 2 and self.segmenter.word_tag(words[-1]) == "n" and \
                         not self._inside_name(doc, start - len(words[-1]), start) and \
                         not self._is_party(doc, words[-1], start - len(words[-1]), start):

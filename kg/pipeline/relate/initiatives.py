@@ -109,7 +109,7 @@ class InitiativeRule:
         before = text[max(0, j - 4):j]
         if not before or before[-1] in "，。；：、“”《》（）" or before.endswith(self.repeat):
             return False
-        words = self.segmenter.tokenizer.lcut(before, HMM=False)
+        words = self.segmenter.words(before)
         tag = self.segmenter.word_tag(words[-1]) if words else None
         return bool(tag) and tag.startswith("v") and tag != "vn"
 

@@ -153,8 +153,7 @@ class MeetingFinder:
         这次…). Words of gazetteer names are never dropped."""
         if self.segmenter is None or end - start < 2:
             return start
-        tokens = [Token(w, start + a, start + b) for w, a, b in
-                  self.segmenter.tokenizer.tokenize(text[start:end], HMM=False)]
+        tokens = self.segmenter.tokens(text[start:end], start, hmm=False)
         protected = [(s, e) for s, e, _m in spans if start <= s and e <= end]
         protected += [m.span() for m in _ASIDE.finditer(text, start, end)]
         protected += [m.span() for m in _ABBREV_ASIDE.finditer(text, start, end)]
@@ -248,7 +247,7 @@ class MeetingFinder:
         """``core`` when it is one place name by jieba's tags (ns, nrt), else None."""
         if self.segmenter is None:
             return None
-        tokens = self.segmenter.tokenizer.lcut(core, HMM=False)
+        tokens = self.segmenter.words(core)
         if len(tokens) == 1 and self.segmenter.word_tag(tokens[0]) in self.name_place_pos:
             return core
         return None

@@ -180,7 +180,7 @@ class PersonRule:
             return holder.ref, begin
         if self.segmenter is None:
             return None, post.start
-        words = self.segmenter.tokenizer.lcut(text[begin:post.start], HMM=False)
+        words = self.segmenter.words(text[begin:post.start])
         if holder is not None and holder.kind == "state" and all(
                 self.segmenter.word_tag(w) not in ("v", "p", "u", "uj", "ul", "d", "r") or w in _FIELD_JOINS
                 for w in words):
@@ -247,7 +247,7 @@ class PersonRule:
         if self.segmenter is None or len(run) <= 2 or run in self.lexicon.names:
             return len(run)
         offset = 0
-        for word in self.segmenter.tokenizer.lcut(run, HMM=False):
+        for word in self.segmenter.words(run):
             end = offset + len(word)
             dotted = run[offset - 1:offset] in ("·", "•") or run[end:end + 1] in ("·", "•")
             if offset >= 2 and len(word) >= 2 and not dotted and word not in self.lexicon.names \

@@ -201,7 +201,7 @@ class SummitRule:
             return False
         if place in self.lexicon.names:
             return False  # a state, an organization or a person the gazetteer knows
-        tokens = self.segmenter.tokenizer.lcut(place, HMM=False)
+        tokens = self.segmenter.words(place)
         tags = [self.segmenter.word_tag(t) for t in tokens]
         if len(tokens) == 1:
             return tags[0] is None or tags[0] in self.finder.place_pos
@@ -583,7 +583,7 @@ class SummitRule:
         for size in (2, 3, 4):
             if start - size - 1 >= 0 and text[start - size - 1] == "在":
                 word = text[start - size:start]
-                tokens = self.segmenter.tokenizer.lcut(word, HMM=False)
+                tokens = self.segmenter.words(word)
                 if len(tokens) == 1 and self.segmenter.word_tag(word) == "ns":
                     return True
         return False

@@ -186,3 +186,13 @@ def test_segment_rjieba_that_cannot_be_imported_is_an_input_error(monkeypatch):
 
 def test_segment_default_backend_is_jieba():
     assert Segmenter().backend == "jieba"
+
+
+def test_segment_word_tags_are_those_of_jieba_posseg():
+    """The tag table read from jieba's dictionary file is the one jieba's own tagger loads."""
+    import jieba
+    import jieba.posseg
+
+    from kg.pipeline.segment import jieba_word_tags
+
+    assert jieba_word_tags() == jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab

@@ -5,9 +5,10 @@ import importlib.util
 import re
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, ResourceError
 from kg.model import Sentence, Token
 
 # A sentence ends at 。！？!? (plus closing quotes or brackets) or at a line break.
@@ -26,6 +27,26 @@ def split_sentences(text: str) -> list[Sentence]:
         if end > start:
             out.append(Sentence(len(out), start, end, text[start:end]))
     return out
+
+
+@lru_cache(maxsize=1)
+def jieba_word_tags() -> dict[str, str]:
+    """word → part-of-speech tag, from jieba's dictionary file (what ``jieba.posseg`` loads as
+    ``word_tag_tab``), read without importing jieba or its tagger's model."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ResourceError("jieba is not installed: its dictionary gives the part-of-speech tags")
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"jieba's dictionary {path} cannot be read: {exc}") from exc
+    tags: dict[str, str] = {}
+    for line in lines:
+        parts = line.split(" ")
+        if len(parts) == 3:  # word frequency tag
+            tags[parts[0]] = parts[2]
+    return tags
 
 
 class Segmenter:
@@ -90,11 +111,7 @@ class Segmenter:
     def word_tag(self, word: str) -> str | None:
         """jieba's part-of-speech tag of a dictionary word (None for words it does not know)."""
         if self._word_tags is None:
-            import jieba
-            import jieba.posseg
-
-            # Read from jieba's dictionary file alone: the tokenizer need not be initialised.
-            self._word_tags = jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
+            self._word_tags = jieba_word_tags()
         return self._word_tags.get(word)
 
     def words(self, text: str, hmm: bool = False) -> list[str]:

@@ -48,7 +48,7 @@ def zh_number(n: int) -> str:
 def _tsv_rows(path: Path) -> list[dict[str, str]]:
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     header = lines[0].split("\t")
-    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:]]
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ class Generator:
         v = self.c.vocab
         if rng.random() < 0.5:
             return rng.choice(v["place_head"]) + rng.choice(v["place_tail"])
-        return "".join(rng.choice(v["exo_syllable"]) for _ in range(rng.randint(1, 2))) + rng.choice(v["exo_region_end"])
+        stem = "".join(rng.choice(v["exo_syllable"]) for _ in range(rng.randint(1, 2)))
+        return stem + rng.choice(v["exo_region_end"])
 
     def _city(self, rng: random.Random) -> str:
         v = self.c.vocab
@@ -140,11 +141,9 @@ class Generator:
 
     def _leader(self, rng: random.Random, iso: str, level: str) -> tuple[str, str, str]:
         """(state name, title, person name) of the state's delegate at a meeting of this level."""
-        if iso == "CN":
-            title = {"heads": "国家主席", "pm": "国务院总理"}.get(level) or rng.choice(["外交部长", "国务委员兼外交部长"])
-            return self.c.states[iso], title, self._cn_name(rng)
-        title = rng.choice(self.c.vocab[{"heads": "head_title", "pm": "pm_title"}.get(level, "fm_title")])
-        return self.c.states[iso], title, self._exo_name(rng)
+        titles = self.c.vocab[("cn_" if iso == "CN" else "") + level + "_title"]
+        name = self._cn_name(rng) if iso == "CN" else self._exo_name(rng)
+        return self.c.states[iso], rng.choice(titles), name
 
     # ---- the article -------------------------------------------------------------------
     def article(self, index: int) -> tuple[str, str]:

@@ -253,6 +253,11 @@ def run_build(kg: list[str], inputs: Path, chars: int, articles: int, fmt: str, 
     cmd = [*kg, "build", str(inputs), "-o", str(out), "-q", *shlex.split(args.build_args)]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
+    need = chars * args.bytes_per_char * (1 if args.keep_output else 1.1)
+    free = shutil.disk_usage(out_dir).free
+    if free < need:
+        print(f"WARNING: {free / 1e9:.1f} GB free in {out_dir}, the output may need {need / 1e9:.1f} GB "
+              f"({args.bytes_per_char:.0f} bytes a character)", file=sys.stderr)
     load = os.getloadavg()[0]
     label = f"{articles} articles, {fmt}, jobs {jobs if jobs is not None else '(none)'}"
     print(f"building: {label} …", file=sys.stderr, flush=True)
@@ -269,6 +274,8 @@ def run_build(kg: list[str], inputs: Path, chars: int, articles: int, fmt: str, 
           f"(main {main / 1e6:,.0f} MB), {size / 1e6:,.1f} MB", file=sys.stderr, flush=True)
     if not args.keep_output:
         out.unlink(missing_ok=True)
+    if size and chars:
+        args.bytes_per_char = size / chars
     return Build(articles, chars, fmt, jobs, seconds, rc, tree / 1e6, main / 1e6, size, quads, load_before=load,
                  note=note)
 
@@ -376,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.lcut_worker:
         return _lcut_worker(args.lcut_worker)
     args.work = args.work.resolve()
+    args.bytes_per_char = 1000.0  # output size guess for the disk-space warning until a build has run
     args.jobs = sorted(set(args.jobs))
     args.formats = list(dict.fromkeys(["nq", *args.formats] if not args.dev and "nq" not in args.formats
                                       else args.formats))

@@ -6,11 +6,13 @@ Every failure the user can cause is a :class:`kg.errors.KGError`, printed as one
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from kg import __version__
 from kg.errors import InputError, KGError
@@ -30,7 +32,15 @@ Every article needs its own id (meta "id", else the file name): two inputs with 
 error. An article that fails is reported by name and left out; the others are built (exit 1).
 --update reads OUT (.trig, .nq or .jsonld), keeps the graphs of every article whose text, meta
 and extractor are unchanged, re-extracts the others, drops the graphs of articles that are not
-among the inputs, and writes what a full build would write. A missing OUT means a full build."""
+among the inputs, and writes what a full build would write. A missing OUT means a full build.
+
+Archives: articles are extracted by --jobs worker processes (default: every core) and written one
+at a time as they come, in the order of their ids, so memory does not grow with the archive and
+the output is the same bytes for every --jobs, and for --dask:
+  kg build archive/ -o archive.nq --jobs 2
+  kg build archive/ -o archive.nq --dask local --jobs 4
+  kg build /shared/archive -o /shared/archive.nq --dask tcp://scheduler:8786 --parts /shared/parts
+On a terminal a progress bar shows the rate and the time left; -q silences it."""
 
 EPILOG_QUERY = """examples:
   kg query out/sco2020.ttl summits
@@ -96,6 +106,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--update", action="store_true", help="update OUT: re-extract only the articles whose text, "
                                                              "meta or extractor changed, keep the graphs of the "
                                                              "others (needs -o with .trig, .nq or .jsonld)")
+    build.add_argument("-j", "--jobs", type=int, metavar="N",
+                       help="worker processes extracting articles (default: the number of cores); the output is "
+                            "the same bytes for every N")
+    build.add_argument("--dask", metavar="ADDRESS",
+                       help="extract on a Dask cluster: 'local' (a LocalCluster of --jobs workers on 127.0.0.1) or "
+                            "a scheduler address such as tcp://scheduler:8786 (pip install 'summit-kg[dask]')")
+    build.add_argument("--parts", metavar="DIR",
+                       help="with --dask: a folder every worker can write and this machine can read, for the "
+                            "partitions' N-Quads files (default: a temporary folder, for --dask local)")
+    build.add_argument("--segmenter", default="jieba", choices=("jieba", "rjieba"),
+                       help="word segmenter: jieba, or rjieba (jieba-rs, the same tokens, faster to set up; "
+                            "pip install 'summit-kg[fast]') (default: jieba)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on standard error")
 
     query = sub.add_parser("query", help="run a SPARQL query on a graph file",
@@ -181,39 +203,53 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     from kg.corpus import ArticleOutcome, Previous, build_corpus, check_update_target, read_previous
     from kg.pipeline.read import discover
-    from kg.serialize import format_for, serialize
+    from kg.progress import Progress
+    from kg.serialize import format_for, open_writer
 
     if args.update:
         check_update_target(args.output)
-    fmt, named = format_for(args.output) if args.output else ("turtle", False)
+    fmt, _named = format_for(args.output) if args.output else ("turtle", False)
     if args.output and Path(args.output).is_dir():
         raise InputError(f"{args.output}: is a directory")
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.parts and not args.dask:
+        raise InputError("--parts is the shared folder of a --dask build; give --dask too")
     paths = discover(args.articles)  # fail early on missing files, before loading anything
     previous = read_previous(args.output) if args.update else None
     if args.update and previous is None:
         if not args.quiet:
             print(f"kg: {args.output} does not exist yet: full build", file=sys.stderr)
-        previous = Previous()
+        previous = Previous()  # every article is new
+    executor = _executor(args)
+    with Progress("building", len(paths), quiet=args.quiet) as progress:
 
-    def progress(index: int, outcome: ArticleOutcome) -> None:
-        if outcome.error is not None:
-            message = str(outcome.error)
-            named_message = message if str(outcome.path) in message else f"{outcome.path}: {message}"
-            print(f"kg: error: {named_message}", file=sys.stderr)
-        elif not args.quiet and (len(paths) > 1 or args.update):
-            what = {"reused": "reused, ", "built": f"{outcome.reason}, " if outcome.reason else ""}[outcome.status]
-            print(f"[{index}/{len(paths)}] {outcome.path.name}: {what}{outcome.quads} quads", file=sys.stderr)
+        def report(index: int, outcome: ArticleOutcome) -> None:
+            if outcome.error is not None:
+                message = str(outcome.error)
+                named_message = message if str(outcome.path) in message else f"{outcome.path}: {message}"
+                progress.log(f"kg: error: {named_message}", always=True)
+                progress.advance()
+            elif len(paths) > 1 or args.update:
+                what = {"reused": "reused, ", "built": f"{outcome.reason}, " if outcome.reason else ""}[outcome.status]
+                progress.advance(f"[{index}/{len(paths)}] {outcome.path.name}: {what}{outcome.quads} quads")
+            else:
+                progress.advance()
 
-    result = build_corpus(paths, encoding=args.encoding, previous=previous, progress=progress)
+        try:
+            with _output(args.output) as out:
+                writer = open_writer(fmt, out)
+                result = build_corpus(paths, writer, encoding=args.encoding, previous=previous,
+                                      executor=executor, progress=report)
+                if result.count("failed") == len(paths):
+                    raise _NothingBuilt()
+        except _NothingBuilt:
+            return 2
+        finally:
+            close = getattr(executor, "close", None)
+            if close is not None:
+                close()
     failed = result.count("failed")
-    if failed == len(paths):
-        return 2
-    data = serialize(result.quads, fmt, named)
-    if args.output:
-        _write_atomic(Path(args.output), data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
     if not args.quiet:
         for dropped in result.dropped:
             print(f"kg: dropped the graphs of article {dropped} (not built from the inputs)", file=sys.stderr)
@@ -221,10 +257,24 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+class _NothingBuilt(Exception):
+    """Every article failed: nothing is written (an existing output stays as it was)."""
+
+
+def _executor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kg.parallel import DaskExecutor, PoolExecutor, default_jobs
+    from kg.resources import Resources
+
+    resources = Resources()
+    if args.dask:
+        return DaskExecutor(args.dask, resources, args.segmenter, parts=args.parts, workers=args.jobs)
+    return PoolExecutor(args.jobs or default_jobs(), resources, args.segmenter)
+
+
 def _build_summary(result, where: str, update: bool) -> str:  # type: ignore[no-untyped-def]
     """``kg: built 3 articles → OUT (N quads)``; an update also counts reused and dropped articles."""
     built, failed = result.count("built"), result.count("failed")
-    quads = len(set(result.quads))
+    quads = result.statements
     if update:
         counts = f"{built} extracted, {result.count('reused')} reused, {len(result.dropped)} dropped"
         line = f"kg: updated {where}: {counts} ({quads} quads)"
@@ -233,20 +283,44 @@ def _build_summary(result, where: str, update: bool) -> str:  # type: ignore[no-
     return line + (f"; {failed} failed" if failed else "")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it: a failure leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+@contextlib.contextmanager
+def _output(output: str | None) -> Iterator[BinaryIO]:
+    """A binary stream for the build's output: standard output, or a temporary file beside OUT that
+    replaces it only when the build succeeds (an interrupted or failed build leaves OUT as it was)."""
+    if not output:
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    path = Path(output)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+            yield handle
+        _publish(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _publish(tmp: str, path: Path) -> None:
+    """Give the temporary file the usual permissions and move it to ``path``."""
+    try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it: a failure leaves no half file."""
+    with _output(str(path)) as handle:
+        handle.write(data)
 
 
 def _query(args: argparse.Namespace) -> int:

@@ -26,24 +26,23 @@ inputs gives, only faster.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
-
 from kg import iris
 from kg.errors import InputError, KGError, ResourceError
-from kg.ns import SKG
-from kg.pipeline.graph import Quad
 from kg.pipeline.read import RawArticle, read_article, read_meta
 from kg.resources import Resources
+from kg.terms import Quad, iri, literal
 
 if TYPE_CHECKING:  # the pipeline loads dictionaries: imported only when an article is extracted
+    from kg.parallel import Executor
     from kg.pipeline.builder import Pipeline
+    from kg.serialize import QuadWriter
 
 ARTICLE_GRAPHS = iris.GRAPH + "article/"
 INFERRED_SUFFIX = "/inferred"
@@ -89,27 +88,14 @@ class ArticleOutcome:
 
 @dataclass
 class CorpusResult:
-    """All quads of a corpus build, and what happened to each article."""
+    """What happened to each article of a corpus build, and how much was written."""
 
-    quads: list[Quad] = field(default_factory=list)
     outcomes: list[ArticleOutcome] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # ids (slugs) of previous articles left out
+    statements: int = 0  # quads (named-graph formats) or distinct triples (Turtle, N-Triples) written
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
-
-
-@dataclass
-class Previous:
-    """The article graphs of an earlier output, by article slug, with their build keys."""
-
-    graphs: dict[str, list[Quad]] = field(default_factory=dict)
-    keys: dict[str, BuildKey] = field(default_factory=dict)
-
-    def take(self, slug: str) -> list[Quad]:
-        """Remove and return the quads of one article's graphs."""
-        self.keys.pop(slug, None)
-        return self.graphs.pop(slug, [])
 
 
 # ---------------------------------------------------------------------------------------- ids
@@ -120,25 +106,27 @@ def article_id(path: Path) -> str:
     return str(read_meta(path).get("id") or path.stem)
 
 
-def check_unique_ids(paths: Sequence[Path]) -> None:
+def check_unique_ids(paths: Sequence[Path]) -> dict[Path, str]:
     """Raise :class:`InputError` (one line) when two articles would get the same graphs.
 
     Ids are compared by the IRI segment they give (:func:`kg.iris.slug`), so ``A B`` and ``a-b``
     clash as well. An article whose meta file cannot be read is skipped here; it fails later.
     """
     seen: dict[str, tuple[str, Path]] = {}
+    slugs: dict[Path, str] = {}
     for path in paths:
         try:
             ident = article_id(path)
         except KGError:
             continue
-        slug = iris.slug(ident)
+        slug = slugs[path] = iris.slug(ident)
         if slug in seen:
             other_id, other = seen[slug]
             same = f"the same id {ident!r}" if other_id == ident else f"ids {other_id!r} and {ident!r} (the same IRI)"
             raise InputError(f"{other} and {path} have {same}; give one of them another \"id\" in its "
                              ".meta.json")
         seen[slug] = (ident, path)
+    return slugs
 
 
 # ---------------------------------------------------------------------------------------- keys
@@ -173,12 +161,16 @@ def extractor_sha256(resources: Resources) -> str:
     return digest.hexdigest()
 
 
+_SHA256 = iri(iris.ONTOLOGY + "sha256")
+_META_SHA256 = iri(iris.ONTOLOGY + "metaSha256")
+_EXTRACTOR_SHA256 = iri(iris.ONTOLOGY + "extractorSha256")
+
+
 def key_quads(article: str, key: BuildKey) -> list[Quad]:
     """The build-key triples the article graph gets beside ``skg:sha256`` (written by the graph writer)."""
-    node = URIRef(iris.entity("article", iris.slug(article)))
-    graph = URIRef(iris.article_graph(article))
-    return [(node, SKG.metaSha256, Literal(key.meta), graph),
-            (node, SKG.extractorSha256, Literal(key.extractor), graph)]
+    node = iri(iris.entity("article", iris.slug(article)))
+    graph = iri(iris.article_graph(article))
+    return [(node, _META_SHA256, literal(key.meta), graph), (node, _EXTRACTOR_SHA256, literal(key.extractor), graph)]
 
 
 # ---------------------------------------------------------------------------------------- previous output
@@ -196,96 +188,11 @@ def check_update_target(output: str | Path | None) -> None:
                          f"{Path(output).suffix} holds only their union; use .trig, .nq or .jsonld")
 
 
-def read_previous(output: str | Path) -> Previous | None:
-    """The article graphs of an existing output, or None when it does not exist yet."""
-    from kg.serialize import format_for
-
-    path = Path(output)
-    if not path.exists():
-        return None
-    fmt, _ = format_for(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    spellings = language_spellings(data)
-    try:
-        quads = _parse_oxigraph(data, fmt, spellings) if spellings is not None else _parse_rdflib(data, fmt)
-    except Exception as exc:  # the parsers raise SyntaxError, ValueError and many rdflib types
-        raise InputError(f"{path}: cannot update, it does not parse as {fmt} "
-                         f"({' '.join(str(exc).split())[:200]})") from None
-    return previous_from_quads(quads)
-
-
-def language_spellings(data: bytes) -> dict[str, str] | None:
-    """Each language tag of a TriG, N-Quads or JSON-LD file in lower case → its spelling in the file.
-
-    None when a tag is spelt two ways (``zh-Hans`` and ``zh-hans``): pyoxigraph lower-cases
-    language tags and rdflib keeps them as written, so the spelling is what restores them.
-    Text inside a literal that looks like a tag can only add a spelling, never hide one.
-    """
-    found: dict[str, str] = {}
-    for match in _LANGUAGE_TAG.finditer(data):
-        tag = (match.group(1) or match.group(2)).decode("ascii")
-        if found.setdefault(tag.lower(), tag) != tag:
-            return None
-    return found
-
-
-_LANGUAGE_TAG = re.compile(rb'"@language"\s*:\s*"([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)"'  # JSON-LD
-                           rb'|"@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)')  # TriG, N-Quads: "…"@zh-Hans
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _parse_rdflib(data: bytes, fmt: str) -> list[tuple[object, object, object, object]]:
-    """Every quad, parsed by rdflib (exact, slow): the fallback of :func:`read_previous`."""
-    from rdflib import Dataset
-
-    dataset = Dataset()
-    dataset.parse(data=data, format=fmt)
-    return list(dataset.quads((None, None, None, None)))
-
-
-def _parse_oxigraph(data: bytes, fmt: str, spellings: dict[str, str]) -> list[tuple[object, object, object, object]]:
-    """The quads of article graphs, parsed by pyoxigraph (some thirty times faster than rdflib) and
-    turned into rdflib terms that serialise exactly as freshly extracted ones: language tags as
-    spelt in the file, a plain literal without datatype (pyoxigraph reads it as ``xsd:string``;
-    the graph writer never writes ``^^xsd:string``)."""
-    import pyoxigraph as ox
-    from rdflib import BNode
-
-    def term(node):  # type: ignore[no-untyped-def]
-        if isinstance(node, ox.NamedNode):
-            return URIRef(node.value)
-        if isinstance(node, ox.BlankNode):
-            return BNode(node.value)
-        if node.language:
-            return Literal(node.value, lang=spellings.get(node.language, node.language))
-        datatype = node.datatype.value
-        return Literal(node.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-
-    ox_format = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}[fmt]
-    return [(term(q.subject), term(q.predicate), term(q.object), URIRef(q.graph_name.value))
-            for q in ox.parse(data, format=ox_format)
-            if isinstance(q.graph_name, ox.NamedNode) and graph_slug(q.graph_name.value) is not None]
-
-
-def previous_from_quads(quads: Iterable[tuple[object, object, object, object]]) -> Previous:
-    """Group the quads of article graphs by article slug; read each article's build key."""
-    previous = Previous()
-    for s, p, o, g in quads:
-        slug = graph_slug(str(g))
-        if slug is not None and isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(g, URIRef):
-            previous.graphs.setdefault(slug, []).append((s, p, o, g))  # type: ignore[arg-type]
-    for slug, graph_quads in previous.graphs.items():
-        key = _stored_key(slug, graph_quads)
-        if key is not None:
-            previous.keys[slug] = key
-    return previous
-
-
 def graph_slug(graph: str) -> str | None:
-    """The article slug of ``…/graph/article/SLUG`` or ``…/graph/article/SLUG/inferred``, else None."""
+    """The article slug of ``…/graph/article/SLUG`` or ``…/graph/article/SLUG/inferred`` (bare IRI or
+    ``<…>``), else None."""
+    if graph.startswith("<"):
+        graph = graph[1:-1]
     if not graph.startswith(ARTICLE_GRAPHS):
         return None
     rest = graph[len(ARTICLE_GRAPHS):]
@@ -293,24 +200,155 @@ def graph_slug(graph: str) -> str | None:
     return rest if rest and "/" not in rest else None
 
 
-def _stored_key(slug: str, quads: list[Quad]) -> BuildKey | None:
-    node = URIRef(iris.entity("article", slug))
-    graph = URIRef(iris.GRAPH + "article/" + slug)
-    found = {p: str(o) for s, p, o, g in quads if s == node and g == graph
-             and p in (SKG.sha256, SKG.metaSha256, SKG.extractorSha256)}
-    if len(found) != 3:
-        return None  # built before build keys: rebuild
-    return BuildKey(found[SKG.sha256], found[SKG.metaSha256], found[SKG.extractorSha256])
+class Previous:
+    """The article graphs of an earlier output (TriG, N-Quads or JSON-LD), with their build keys.
+
+    A first pass reads only the build keys. The graphs themselves are read again, article by
+    article, as :meth:`take` asks for them: a file written by ``kg build`` holds each article's
+    graphs together, in the order of their ids, which is the order a build asks in, so an update
+    holds one article at a time. A file in another order (edited, or written by another tool) is
+    held in memory instead. Articles never asked for are :meth:`dropped`.
+    """
+
+    def __init__(self, path: Path | None = None, fmt: str | None = None) -> None:
+        self.path, self.fmt = path, fmt
+        self.keys: dict[str, BuildKey] = {}
+        self._slugs: list[str] = []  # in the order of the file
+        self._present: set[str] = set()
+        self._taken: set[str] = set()
+        self._held: dict[str, list[Quad]] | None = None
+        self._stream: Iterator[tuple[str, list[Quad]]] | None = None
+        if path is not None:
+            self._scan()
+
+    def _quads(self) -> Iterator[Quad]:
+        """The quads of article graphs in file order, as N-Triples text."""
+        import pyoxigraph as ox
+
+        from kg.terms import from_oxigraph
+
+        assert self.path is not None and self.fmt is not None
+        formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
+        ox_format = formats[self.fmt]
+        try:
+            for q in ox.parse(path=self.path, format=ox_format):
+                graph = q.graph_name
+                if isinstance(graph, ox.NamedNode) and graph_slug(graph.value) is not None:
+                    yield (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object),
+                           iri(graph.value))
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise InputError(f"{self.path}: cannot update, it does not parse as {self.fmt} "
+                             f"({' '.join(str(exc).split())[:200]})") from None
+
+    def _blocks(self) -> Iterator[tuple[str, list[Quad]]]:
+        """``(slug, quads)`` for each run of consecutive quads of one article."""
+        slug, block = None, []
+        for quad in self._quads():
+            this = graph_slug(quad[3])
+            if this != slug and block:
+                yield slug, block  # type: ignore[misc]
+                block = []
+            slug = this
+            block.append(quad)
+        if block:
+            yield slug, block  # type: ignore[misc]
+
+    def _scan(self) -> None:
+        found: dict[str, dict[str, str]] = {}
+        contiguous = True
+        for slug, block in self._blocks():
+            if found.setdefault(slug, {}) and self._slugs[-1] != slug:
+                contiguous = False
+            else:
+                self._slugs.append(slug)
+            node = iri(iris.entity("article", slug))
+            graph = iri(iris.GRAPH + "article/" + slug)
+            for s, p, o, g in block:
+                if s == node and g == graph and p in (_SHA256, _META_SHA256, _EXTRACTOR_SHA256):
+                    found[slug][p] = o
+        self._present = set(found)
+        for slug, values in found.items():
+            if len(values) == 3:  # else built before build keys: rebuilt
+                self.keys[slug] = BuildKey(*(split_value(values[p]) for p in (_SHA256, _META_SHA256,
+                                                                                  _EXTRACTOR_SHA256)))
+        if not contiguous or self._slugs != sorted(self._slugs):
+            self._held = {}
+            for slug, block in self._blocks():
+                self._held.setdefault(slug, []).extend(block)
+
+    def take(self, slug: str) -> list[Quad]:
+        """The quads of one article's graphs (empty when the file has none); asked in order of slugs."""
+        self._taken.add(slug)
+        if self.path is None:
+            return []
+        if self._held is not None:
+            return self._held.pop(slug, [])
+        if self._stream is None:
+            self._stream = self._blocks()
+        for found, block in self._stream:
+            if found == slug:
+                return block
+            if found > slug:  # not in the file: put the block back for the next request
+                self._stream = itertools.chain([(found, block)], self._stream)
+                return []
+        return []
+
+    def claim(self, slug: str) -> None:
+        """Mark an article as among the inputs, its old graphs not to be written (it is extracted again)."""
+        self._taken.add(slug)
+        if self._held is not None:
+            self._held.pop(slug, None)
+
+    def has(self, slug: str) -> bool:
+        """Whether the file has graphs of this article."""
+        return slug in self._present
+
+    def dropped(self) -> list[str]:
+        """Slugs of the file's articles that no build asked for."""
+        return sorted(self._present - self._taken)
+
+
+def split_value(term: str) -> str:
+    from kg.terms import split_literal
+
+    return split_literal(term)[0]
+
+
+def read_previous(output: str | Path) -> Previous | None:
+    """The article graphs of an existing output, or None when it does not exist yet."""
+    from kg.serialize import format_for
+
+    path = Path(output)
+    if not path.exists():
+        return None
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    fmt, _ = format_for(path)
+    return Previous(path, fmt)
 
 
 # ---------------------------------------------------------------------------------------- build
 
 
-class _Extractor:
+@dataclass(frozen=True)
+class Task:
+    """One article to extract: where it is, how to decode it, why it is extracted (in an update)."""
+
+    path: Path
+    encoding: str | None
+    extractor_key: str
+    reason: str = ""
+
+
+Extracted = tuple[ArticleOutcome, list[Quad]]
+
+
+class Extractor:
     """The pipeline, built on first use: an update that reuses every article loads no dictionary."""
 
-    def __init__(self, resources: Resources) -> None:
+    def __init__(self, resources: Resources, segmenter: str = "jieba") -> None:
         self.resources = resources
+        self.segmenter = segmenter
         self._pipeline: Pipeline | None = None
 
     @property
@@ -318,74 +356,110 @@ class _Extractor:
         if self._pipeline is None:
             from kg.pipeline.builder import Pipeline
 
-            self._pipeline = Pipeline(self.resources)
+            self._pipeline = Pipeline(self.resources, segmenter=self.segmenter)
         return self._pipeline
 
-    def quads(self, raw: RawArticle, key: BuildKey) -> list[Quad]:
-        doc = self.pipeline.document(raw)
-        return self.pipeline.writer(doc) + key_quads(raw.id, key)
+    def __call__(self, task: Task) -> Extracted:
+        """One article's quads (sorted), or the error that stopped it."""
+        try:
+            raw = read_article(task.path, task.encoding)
+            key = BuildKey(text_sha256(raw), meta_sha256(raw.meta), task.extractor_key)
+            doc = self.pipeline.document(raw)
+            quads = sorted(self.pipeline.writer(doc) + key_quads(raw.id, key))
+            return ArticleOutcome(task.path, "built", len(quads), task.reason), quads
+        except ResourceError:  # broken bundled data fails the whole build, not each article
+            raise
+        except KGError as exc:
+            return ArticleOutcome(task.path, "failed", error=exc), []
 
-    def background(self) -> list[Quad]:
-        """The ontology and reference graphs as quads."""
-        if self._pipeline is not None:
-            background = self._pipeline.background
-        else:
-            from kg.reference import Background
 
-            background = Background.load(self.resources)
-        return [(s, p, o, name) for name, graph in background.graphs() for s, p, o in graph]  # type: ignore[misc]
+def background_quads(resources: Resources, extractor: Extractor | None = None) -> list[Quad]:
+    """The ontology and reference graphs as quads."""
+    from kg.terms import from_rdflib
+
+    if extractor is not None and extractor._pipeline is not None:
+        background = extractor._pipeline.background
+    else:
+        from kg.reference import Background
+
+        background = Background.load(resources)
+    out = []
+    for name, graph in background.graphs():
+        g = iri(str(name))
+        out.extend((from_rdflib(s), from_rdflib(p), from_rdflib(o), g) for s, p, o in graph)
+    return out
 
 
-def build_corpus(paths: Sequence[Path], *, encoding: str | None = None, previous: Previous | None = None,
-                 resources: Resources | None = None,
+def ordered(paths: Sequence[Path]) -> list[Path]:
+    """The articles in the order their graphs are written: by id (slug), so the output does not
+    depend on the order the inputs were given in. Checks that ids are unique."""
+    slugs = check_unique_ids(paths)
+    return sorted(paths, key=lambda path: (slugs.get(path, ""), str(path)))
+
+
+def build_corpus(paths: Sequence[Path], writer: QuadWriter, *, encoding: str | None = None,
+                 previous: Previous | None = None, resources: Resources | None = None,
+                 executor: Executor | None = None,
                  progress: Callable[[int, ArticleOutcome], None] | None = None) -> CorpusResult:
-    """Build every article of ``paths`` (already discovered) into one list of quads.
+    """Build every article of ``paths`` (already discovered) into ``writer``, one article at a time.
 
+    Articles are written in the order of their ids; ``executor`` extracts them (in this process
+    by default; a process pool or a Dask cluster, see :mod:`kg.parallel`), in the same order.
     With ``previous`` (an update), articles whose build key is unchanged keep their old graphs.
     ``progress(i, outcome)`` is called after each article (``i`` counts from 1). The background
-    graphs are added at the end, unless every article failed.
+    graphs are written at the end, unless every article failed.
     """
-    check_unique_ids(paths)
+    from kg.parallel import SerialExecutor
+
     resources = resources or Resources()
-    extractor = _Extractor(resources)
     extractor_key = extractor_sha256(resources)
+    executor = executor or SerialExecutor(Extractor(resources))
     result = CorpusResult()
-    for index, path in enumerate(paths, start=1):
-        outcome, quads = _article(path, encoding, previous, extractor, extractor_key)
-        result.quads.extend(quads)
+    plan: list[tuple[Path, str, list[Quad]] | Task] = []  # reused (path, slug, quads) or to extract
+    for path in ordered(paths):
+        plan.append(_plan(path, encoding, previous, extractor_key))
+    extracted = executor.map([item for item in plan if isinstance(item, Task)])
+    for index, item in enumerate(plan, start=1):
+        if isinstance(item, Task):
+            outcome, quads = next(extracted)
+        else:
+            path, slug, quads = item
+            quads = previous.take(slug) if previous is not None else []
+            outcome = ArticleOutcome(path, "reused", len(quads))
+        if quads:
+            writer.write_graphs(quads)
         result.outcomes.append(outcome)
         if progress is not None:
             progress(index, outcome)
     if previous is not None:
-        result.dropped = sorted(previous.graphs)
-    if result.count("failed") < len(paths):
-        result.quads.extend(extractor.background())
+        result.dropped = previous.dropped()
+    if result.count("failed") < len(paths):  # else nothing is published: no need to finish the document
+        writer.write_graphs(executor.background())
+        writer.close()
+    result.statements = writer.statements
     return result
 
 
-def _article(path: Path, encoding: str | None, previous: Previous | None, extractor: _Extractor,
-             extractor_key: str) -> tuple[ArticleOutcome, list[Quad]]:
-    """One article: reused from ``previous`` when its key is unchanged, else extracted."""
+def _plan(path: Path, encoding: str | None, previous: Previous | None,
+          extractor_key: str) -> tuple[Path, str, list[Quad]] | Task:
+    """Reuse (path, slug, []) when ``previous`` has the article with the same build key, else a task."""
+    if previous is None:
+        return Task(path, encoding, extractor_key)
     try:
         raw = read_article(path, encoding)
-        key = BuildKey(text_sha256(raw), meta_sha256(raw.meta), extractor_key)
-        reason = ""
-        if previous is not None:
-            slug = iris.slug(raw.id)
-            old = previous.keys.get(slug)
-            changed = key.changes(old) if old is not None else []
-            old_quads = previous.take(slug)  # taken in every case: what is left is dropped
-            if old is not None and not changed:
-                return ArticleOutcome(path, "reused", len(old_quads)), old_quads
-            reason = (" and ".join(changed) + " changed" if changed
-                      else "new" if not old_quads else "no build key")
-        quads = extractor.quads(raw, key)
-        return ArticleOutcome(path, "built", len(quads), reason), quads
-    except ResourceError:  # broken bundled data fails the whole build, not each article
-        raise
-    except KGError as exc:  # its old graphs, if any, stay in ``previous`` and are dropped
-        return ArticleOutcome(path, "failed", error=exc), []
+    except KGError:
+        return Task(path, encoding, extractor_key)  # fails again, in the extractor, and is reported
+    slug = iris.slug(raw.id)
+    key = BuildKey(text_sha256(raw), meta_sha256(raw.meta), extractor_key)
+    old = previous.keys.get(slug)
+    if old is not None and not key.changes(old):
+        return path, slug, []
+    previous.claim(slug)  # its old graphs are not written
+    changed = key.changes(old) if old is not None else []
+    reason = " and ".join(changed) + " changed" if changed else "no build key" if previous.has(slug) else "new"
+    return Task(path, encoding, extractor_key, reason)
 
 
-__all__ = ["ArticleOutcome", "BuildKey", "CorpusResult", "Previous", "build_corpus", "check_unique_ids",
-           "check_update_target", "extractor_sha256", "meta_sha256", "read_previous"]
+__all__ = ["ArticleOutcome", "BuildKey", "CorpusResult", "Extractor", "Previous", "Task", "background_quads",
+           "build_corpus", "check_unique_ids", "check_update_target", "extractor_sha256", "meta_sha256", "ordered",
+           "read_previous"]

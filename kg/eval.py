@@ -741,9 +741,11 @@ class Evaluator:
         if self._store is None:
             import pyoxigraph as ox
 
+            from kg.terms import from_rdflib
+
             self._store = ox.Store()
-            self._store.bulk_extend([_ox_quad(s, p, o) for _, graph in self.pipeline.background.graphs()
-                                     for s, p, o in graph])
+            self._store.bulk_extend([_ox_quad(from_rdflib(s), from_rdflib(p), from_rdflib(o))
+                                     for _, graph in self.pipeline.background.graphs() for s, p, o in graph])
         return self._store
 
     def answers(self, quads: Iterable[tuple[Any, Any, Any, Any]]) -> tuple[dict[str, list[Row]], list[str]]:
@@ -793,20 +795,11 @@ class Evaluator:
 
 
 @lru_cache(maxsize=1 << 16)
-def _ox_term(term: Any) -> Any:
-    """An rdflib IRI or literal as a pyoxigraph term (cached: the same terms recur in every article)."""
-    import pyoxigraph as ox
-    from rdflib import Literal, URIRef
+def _ox_term(term: str) -> Any:
+    """An N-Triples term as a pyoxigraph term (cached: the same terms recur in every article)."""
+    from kg.terms import to_oxigraph
 
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise KGError(f"unexpected RDF term {term!r}")  # the graph writer mints no blank nodes
+    return to_oxigraph(term)
 
 
 @lru_cache(maxsize=1)

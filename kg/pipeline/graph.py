@@ -9,35 +9,38 @@ offsets). Names read in it are given twice: the simplified value the rules produ
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from kg import __version__, iris
 from kg.model import Doc, Evidence, Fact, Ref, Value
-from kg.ns import SKG
+from kg.terms import Quad, iri, literal, typed
 
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-
-Quad = tuple[URIRef, URIRef, "URIRef | Literal", URIRef]
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+SDO = "https://schema.org/"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+SKG = iris.ONTOLOGY
 
 #: Short predicate names used by the rules, and their IRIs.
-PREDICATES: dict[str, URIRef] = {
-    "type": RDF.type,
-    "label": SKOS.prefLabel,
-    "alias": SKOS.altLabel,
-    "title": DCTERMS.title,
-    "about": SDO.about,
-    "mentions": SDO.mentions,
-    "startDate": SDO.startDate,
-    "endDate": SDO.endDate,
-    "attendee": SDO.attendee,
-    "holds": ORG.holds,
-    "postIn": ORG.postIn,
-    "roleName": SDO.roleName,
-    **{name: getattr(SKG, name) for name in (
+PREDICATES: dict[str, str] = {
+    "type": RDF + "type",
+    "label": SKOS + "prefLabel",
+    "alias": SKOS + "altLabel",
+    "title": DCTERMS + "title",
+    "about": SDO + "about",
+    "mentions": SDO + "mentions",
+    "startDate": SDO + "startDate",
+    "endDate": SDO + "endDate",
+    "attendee": SDO + "attendee",
+    "holds": ORG + "holds",
+    "postIn": ORG + "postIn",
+    "roleName": SDO + "roleName",
+    **{name: SKG + name for name in (
         "organizer", "inSeries", "council", "ordinal", "city", "hostState", "format", "chairState",
         "chairPerson", "participation", "participant", "basis", "inferredFrom", "documentType", "action",
         "adoptedAt", "mentionedAt", "proposedBy", "proposedAt", "speaker", "deliveredAt", "cooperationArea",
@@ -46,124 +49,157 @@ PREDICATES: dict[str, URIRef] = {
 #: Predicates of names: in a traditional-script article each is also given as written (zh-Hant).
 NAME_PREDICATES = frozenset({"label", "alias", "title", "roleName"})
 HANS, HANT = "zh-Hans", "zh-Hant"
-_MODES = {"video": SDO.OnlineEventAttendanceMode, "in_person": SDO.OfflineEventAttendanceMode,
-          "hybrid": SDO.MixedEventAttendanceMode}
+_MODES = {"video": "OnlineEventAttendanceMode", "in_person": "OfflineEventAttendanceMode",
+          "hybrid": "MixedEventAttendanceMode"}
 
 
-def ref_iri(ref: Ref) -> URIRef:
+class _T:
+    """The N-Triples text of the IRIs the writer uses, made once."""
+
+    type = iri(RDF + "type")
+    subject, predicate, object = iri(RDF + "subject"), iri(RDF + "predicate"), iri(RDF + "object")
+    label = iri(RDFS + "label")
+    identifier, language, title, source, publisher = (iri(DCTERMS + n) for n in (
+        "identifier", "language", "title", "source", "publisher"))
+    date_published, url = iri(SDO + "datePublished"), iri(SDO + "url")
+    attendance_mode = iri(SDO + "eventAttendanceMode")
+    bundle, derived = iri(PROV + "Bundle"), iri(PROV + "wasDerivedFrom")
+    is_string, anchor_of = iri(NIF + "isString"), iri(NIF + "anchorOf")
+    reference_context = iri(NIF + "referenceContext")
+    begin, end = iri(NIF + "beginIndex"), iri(NIF + "endIndex")
+    sentence_class, sentence_index, sentence = iri(SKG + "Sentence"), iri(SKG + "sentenceIndex"), iri(SKG + "sentence")
+    evidence, article, rule, basis = iri(SKG + "Evidence"), iri(SKG + "article"), iri(SKG + "rule"), iri(SKG + "basis")
+    rule_class, news_article = iri(SKG + "ExtractionRule"), iri(SKG + "NewsArticle")
+    sha256, version = iri(SKG + "sha256"), iri(SKG + "extractorVersion")
+    reference_graph = iri(iris.REFERENCE_GRAPH)
+    predicates = {name: iri(value) for name, value in PREDICATES.items()}
+    modes = {key: iri(SDO + value) for key, value in _MODES.items()}
+
+
+def ref_iri(ref: Ref) -> str:
+    """The entity's IRI as N-Triples text."""
     if ref.kind == "class":
-        return getattr(SKG, ref.key)
+        return iri(SKG + ref.key)
     if ref.kind == "article":
-        return URIRef(iris.entity("article", iris.slug(ref.key)))
-    return URIRef(iris.entity(ref.kind, ref.key))
+        return iri(iris.entity("article", iris.slug(ref.key)))
+    return iri(iris.entity(ref.kind, ref.key))
 
 
-def literal(value: Value) -> Literal:
+def literal_of(value: Value) -> str:
     if value.datatype:
-        return Literal(value.value, datatype=XSD[value.datatype])
-    if value.lang:
-        return Literal(value.value, lang=value.lang)
-    return Literal(value.value)
+        return typed(value.value, value.datatype)
+    return literal(str(value.value), value.lang)
 
 
 @dataclass(frozen=True)
 class GraphNames:
-    article: URIRef
-    inferred: URIRef
+    article: str  # N-Triples text of the graph IRIs
+    inferred: str
 
     @classmethod
     def of(cls, article_id: str) -> "GraphNames":
-        return cls(URIRef(iris.article_graph(article_id)), URIRef(iris.inferred_graph(article_id)))
+        return cls(iri(iris.article_graph(article_id)), iri(iris.inferred_graph(article_id)))
+
+
+def _count(n: int) -> str:
+    return typed(n, "nonNegativeInteger")
 
 
 class GraphWriter:
-    """Quads of one article: its metadata, sentences, facts and their evidence."""
+    """Quads of one article: its metadata, sentences, facts and their evidence, as N-Triples text
+    (:mod:`kg.terms`), sorted: every serialisation of them is deterministic."""
 
     def __call__(self, doc: Doc) -> list[Quad]:
         names = GraphNames.of(doc.article.id)
         article = ref_iri(Ref("article", doc.article.id))
-        base = f"{article}/"
+        base = f"{article[1:-1]}/"
         quads: set[Quad] = set()
         g = names.article
-
-        def add(s: URIRef, p: URIRef, o: "URIRef | Literal", graph: URIRef = g) -> None:
-            quads.add((s, p, o, graph))
-
-        self._article(doc, article, add)
+        add = quads.add
+        self._article(doc, article, names, add)
         own, text_lang = doc.article.own_text, HANT if doc.article.converted else HANS
         sentence_iris = {}
         for sentence in doc.sentences:
-            node = URIRef(f"{base}sentence/{sentence.index}")
+            node = iri(f"{base}sentence/{sentence.index}")
             sentence_iris[sentence.index] = node
-            add(node, RDF.type, SKG.Sentence)
-            add(node, NIF.referenceContext, article)
-            add(node, NIF.beginIndex, Literal(sentence.start, datatype=XSD.nonNegativeInteger))
-            add(node, NIF.endIndex, Literal(sentence.end, datatype=XSD.nonNegativeInteger))
-            add(node, NIF.anchorOf, Literal(own[sentence.start:sentence.end], lang=text_lang))
-            add(node, SKG.sentenceIndex, Literal(sentence.index, datatype=XSD.nonNegativeInteger))
-        rules = set()
+            add((node, _T.type, _T.sentence_class, g))
+            add((node, _T.reference_context, article, g))
+            add((node, _T.begin, _count(sentence.start), g))
+            add((node, _T.end, _count(sentence.end), g))
+            add((node, _T.anchor_of, literal(own[sentence.start:sentence.end], text_lang), g))
+            add((node, _T.sentence_index, _count(sentence.index), g))
+        rules: set[str] = set()
         for fact in [*doc.facts, *script_names(doc)]:
             graph = names.inferred if fact.basis == "inferred" else g
-            for s, p, o in self._triples(fact):
-                add(s, p, o, graph)
-                if fact.evidence is None:
-                    continue
+            basis = iri(iris.entity("basis", fact.basis))
+            for s, p, o, key in self._triples(fact):
+                add((s, p, o, graph))
                 ev = fact.evidence
+                if ev is None:
+                    continue
                 sentence = doc.sentence_at(ev.start)
-                node = URIRef(f"{base}evidence/{_hash(s, p, o, ev.start, ev.end, ev.rule, *_lang_part(o))}")
-                rule = URIRef(iris.entity("rule", ev.rule))
+                node = iri(f"{base}evidence/{iris.short_hash(*key, ev.start, ev.end, ev.rule, *_lang_part(fact, p))}")
+                rule = iri(iris.entity("rule", ev.rule))
                 rules.add(rule)
-                add(node, RDF.type, SKG.Evidence, graph)
-                add(node, RDF.subject, s, graph)
-                add(node, RDF.predicate, p, graph)
-                add(node, RDF.object, o, graph)
-                add(node, SKG.sentence, sentence_iris[sentence.index], graph)
-                add(node, SKG.article, article, graph)
-                add(node, NIF.beginIndex, Literal(ev.start, datatype=XSD.nonNegativeInteger), graph)
-                add(node, NIF.endIndex, Literal(ev.end, datatype=XSD.nonNegativeInteger), graph)
-                add(node, NIF.anchorOf, Literal(own[ev.start:ev.end], lang=text_lang), graph)
-                add(node, SKG.rule, rule, graph)
-                add(node, SKG.basis, URIRef(iris.entity("basis", fact.basis)), graph)
+                add((node, _T.type, _T.evidence, graph))
+                add((node, _T.subject, s, graph))
+                add((node, _T.predicate, p, graph))
+                add((node, _T.object, o, graph))
+                add((node, _T.sentence, sentence_iris[sentence.index], graph))
+                add((node, _T.article, article, graph))
+                add((node, _T.begin, _count(ev.start), graph))
+                add((node, _T.end, _count(ev.end), graph))
+                add((node, _T.anchor_of, literal(own[ev.start:ev.end], text_lang), graph))
+                add((node, _T.rule, rule, graph))
+                add((node, _T.basis, basis, graph))
         for rule in rules:
-            add(rule, RDF.type, SKG.ExtractionRule)
-            add(rule, RDFS.label, Literal(str(rule).rsplit("/", 1)[-1]))
-        return sorted(quads, key=quad_key)
+            add((rule, _T.type, _T.rule_class, g))
+            add((rule, _T.label, literal(rule[1:-1].rsplit("/", 1)[-1]), g))
+        return sorted(quads)
 
     @staticmethod
-    def _triples(fact: Fact) -> Iterable[tuple[URIRef, URIRef, "URIRef | Literal"]]:
-        s = ref_iri(fact.subject)
+    def _triples(fact: Fact) -> Iterable[tuple[str, str, str, tuple[str, str, str]]]:
+        """``(s, p, o, key)``: the terms and what names the fact's evidence node (the IRIs and the
+        literal's value, as the evidence IRIs have always been minted)."""
+        s_iri = ref_iri(fact.subject)
         p = PREDICATES[fact.predicate]
-        o = ref_iri(fact.object) if isinstance(fact.object, Ref) else literal(fact.object)
-        yield s, p, o
-        if fact.predicate == "format" and isinstance(fact.object, Ref) and fact.object.key in _MODES:
-            yield s, SDO.eventAttendanceMode, _MODES[fact.object.key]
+        obj = fact.object
+        if isinstance(obj, Ref):
+            o_term = ref_iri(obj)
+            o_key = o_term[1:-1]
+        else:
+            o_term, o_key = literal_of(obj), str(obj.value)
+        yield s_iri, _T.predicates[fact.predicate], o_term, (s_iri[1:-1], p, o_key)
+        if fact.predicate == "format" and isinstance(obj, Ref) and obj.key in _MODES:
+            mode = _T.modes[obj.key]
+            yield s_iri, _T.attendance_mode, mode, (s_iri[1:-1], _T.attendance_mode[1:-1], mode[1:-1])
 
     @staticmethod
-    def _article(doc: Doc, node: URIRef, add) -> None:  # type: ignore[no-untyped-def]
+    def _article(doc: Doc, node: str, names: GraphNames, add: Callable[[Quad], None]) -> None:
         a = doc.article
-        add(node, RDF.type, SKG.NewsArticle)
-        add(node, DCTERMS.identifier, Literal(a.id))
-        add(node, DCTERMS.language, Literal(a.language))
-        add(node, NIF.isString, Literal(a.own_text, lang=a.language))
-        add(node, SKG.sha256, Literal(hashlib.sha256(a.own_text.encode("utf-8")).hexdigest()))
-        add(node, SKG.extractorVersion, Literal(f"summit-kg {__version__}"))
+        g = names.article
+        add((node, _T.type, _T.news_article, g))
+        add((node, _T.identifier, literal(a.id), g))
+        add((node, _T.language, literal(a.language), g))
+        add((node, _T.is_string, literal(a.own_text, a.language), g))
+        add((node, _T.sha256, literal(hashlib.sha256(a.own_text.encode("utf-8")).hexdigest()), g))
+        add((node, _T.version, literal(f"summit-kg {__version__}"), g))
         if a.title:
-            add(node, DCTERMS.title, Literal(a.title, lang=a.language))
+            add((node, _T.title, literal(a.title, a.language), g))
         if a.published:
-            add(node, SDO.datePublished, Literal(a.published.isoformat(), datatype=XSD.date))
+            add((node, _T.date_published, typed(a.published.isoformat(), "date"), g))
         if a.url:
-            add(node, SDO.url, Literal(a.url, datatype=XSD.anyURI))
+            add((node, _T.url, typed(a.url, "anyURI"), g))
         if a.source:
-            add(node, DCTERMS.source, Literal(a.source, lang=a.language))
+            add((node, _T.source, literal(a.source, a.language), g))
         publisher = doc.context.get("source_org")
         if isinstance(publisher, Ref):
-            add(node, DCTERMS.publisher, ref_iri(publisher))
-        names = GraphNames.of(a.id)
-        add(names.article, RDF.type, PROV.Bundle)
-        add(names.article, PROV.wasDerivedFrom, node)
-        add(names.inferred, RDF.type, PROV.Bundle)
-        add(names.inferred, PROV.wasDerivedFrom, node)
-        add(names.inferred, PROV.wasDerivedFrom, URIRef(iris.REFERENCE_GRAPH))
+            add((node, _T.publisher, ref_iri(publisher), g))
+        add((names.article, _T.type, _T.bundle, g))
+        add((names.article, _T.derived, node, g))
+        add((names.inferred, _T.type, _T.bundle, g))
+        add((names.inferred, _T.derived, node, g))
+        add((names.inferred, _T.derived, _T.reference_graph, g))
 
 
 def script_names(doc: Doc) -> list[Fact]:
@@ -221,17 +257,11 @@ def script_names(doc: Doc) -> list[Fact]:
     return out
 
 
-def _lang_part(o: "URIRef | Literal") -> tuple[str, ...]:
+def _lang_part(fact: Fact, predicate: str) -> tuple[str, ...]:
     """What tells "王毅"@zh-Hant from "王毅"@zh-Hans in an evidence IRI (nothing for zh-Hans, so
     the IRIs of simplified-script articles are as they were)."""
-    return (o.language,) if isinstance(o, Literal) and o.language and o.language != HANS else ()
-
-
-def quad_key(quad: Quad) -> tuple[str, str, str, str]:
-    """Sort key of a quad: its N-Quads terms as text (fast, and the same order on every run)."""
-    s, p, o, g = quad
-    return (s.n3(), p.n3(), o.n3(), g.n3())
-
-
-def _hash(*parts: object) -> str:
-    return iris.short_hash(*parts)
+    obj = fact.object
+    if predicate != _T.attendance_mode and isinstance(obj, Value) and not obj.datatype and obj.lang \
+            and obj.lang != HANS:
+        return (obj.lang,)
+    return ()

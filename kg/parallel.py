@@ -1,0 +1,257 @@
+"""Who extracts the articles of a corpus build: this process, a pool of processes, or a Dask cluster.
+
+Every executor takes the build's tasks in the order their graphs are written and gives back
+``(outcome, quads)`` in that same order, so the output is the same bytes whichever runs it:
+
+* :class:`SerialExecutor` — this process (``--jobs 1``, and any build with few articles);
+* :class:`PoolExecutor` — ``--jobs N`` worker processes, each setting the pipeline up once; at
+  most a few chunks of articles are in flight, so memory does not grow with the corpus;
+* :class:`DaskExecutor` — ``--dask local`` (a ``LocalCluster`` on 127.0.0.1) or
+  ``--dask tcp://scheduler:8786``: the articles are cut into contiguous partitions; each is built
+  on a worker into its own N-Quads file in a folder every worker and this process can reach
+  (``--parts DIR``), and the parts are read back in order. The workers need summit-kg installed
+  and the articles at the same paths.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from kg.corpus import ArticleOutcome, Extracted, Extractor, Task, background_quads
+from kg.errors import InputError, KGError
+from kg.resources import Resources
+from kg.terms import Quad
+
+#: Below this many articles a pool costs more to start than it saves: they are built in-process.
+POOL_MINIMUM = 6
+
+
+class Executor(Protocol):
+    def map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+        """Extract ``tasks``; results in the same order."""
+
+    def background(self) -> list[Quad]:
+        """The ontology and reference graphs as quads."""
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class SerialExecutor:
+    """Extract in this process."""
+
+    def __init__(self, extractor: Extractor) -> None:
+        self.extractor = extractor
+
+    def map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+        return (self.extractor(task) for task in tasks)
+
+    def background(self) -> list[Quad]:
+        return background_quads(self.extractor.resources, self.extractor)
+
+
+# ---------------------------------------------------------------------------------------- process pool
+
+_worker: Extractor | None = None  # the pipeline of a pool worker process, set up once by _init_worker
+
+
+def _init_worker(resources: Resources, segmenter: str) -> None:
+    global _worker
+    import gc
+
+    _worker = Extractor(resources, segmenter)
+    _ = _worker.pipeline
+    gc.freeze()  # the dictionaries are never garbage: keep the collector from walking them
+
+
+def _run_chunk(tasks: Sequence[Task]) -> list[Extracted]:
+    assert _worker is not None, "pool worker not initialised"
+    return [_worker(task) for task in tasks]
+
+
+def _worker_background() -> list[Quad]:
+    assert _worker is not None, "pool worker not initialised"
+    return background_quads(_worker.resources, _worker)
+
+
+class PoolExecutor:
+    """Extract in ``jobs`` worker processes (started with ``forkserver`` where there is one, else
+    ``spawn``: no worker inherits this process's threads or open files)."""
+
+    def __init__(self, jobs: int, resources: Resources, segmenter: str = "jieba") -> None:
+        if jobs < 1:
+            raise InputError(f"--jobs must be at least 1, not {jobs}")
+        self.jobs, self.resources, self.segmenter = jobs, resources, segmenter
+        self._local: SerialExecutor | None = None
+        self._pool = None
+
+    def _serial(self) -> SerialExecutor:
+        if self._local is None:
+            self._local = SerialExecutor(Extractor(self.resources, self.segmenter))
+        return self._local
+
+    def map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+        if self.jobs == 1 or len(tasks) < POOL_MINIMUM:
+            return self._serial().map(tasks)
+        return self._map(tasks)
+
+    def _start(self):  # type: ignore[no-untyped-def]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context(method),
+                                         initializer=_init_worker, initargs=(self.resources, self.segmenter))
+        return self._pool
+
+    def _map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._pool or self._start()
+        size = max(1, min(16, len(tasks) // (self.jobs * 8)))
+        chunks = (tasks[i:i + size] for i in range(0, len(tasks), size))
+        pending: deque = deque()  # type: ignore[type-arg]
+        ahead = self.jobs * 3
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_run_chunk, chunk))
+                while len(pending) >= ahead:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        except BrokenProcessPool:
+            raise KGError("a worker process died (out of memory, or killed); nothing was written") from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def background(self) -> list[Quad]:
+        if self._pool is None:
+            return self._serial().background()
+        return self._pool.submit(_worker_background).result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+# ---------------------------------------------------------------------------------------- Dask
+
+
+@lru_cache(maxsize=2)
+def _part_extractor(resources: Resources, segmenter: str) -> Extractor:
+    """One pipeline per Dask worker process (and per resources and segmenter)."""
+    return Extractor(resources, segmenter)
+
+
+def build_part(tasks: Sequence[Task], part: str, resources: Resources, segmenter: str) -> list[ArticleOutcome]:
+    """On a Dask worker: build ``tasks`` into the N-Quads file ``part`` (written whole, then renamed)."""
+    from kg.serialize import NQuadsWriter
+
+    extractor = _part_extractor(resources, segmenter)
+    outcomes = []
+    partial = f"{part}.partial"
+    with open(partial, "wb") as handle:
+        writer = NQuadsWriter(handle)
+        for task in tasks:
+            outcome, quads = extractor(task)
+            writer.write_graphs(quads)  # graph by graph, as the local writer will ask for them
+            outcomes.append(outcome)
+    os.replace(partial, part)
+    return outcomes
+
+
+class DaskExecutor:
+    """Extract on a Dask cluster: ``address`` is ``local`` or a scheduler (``tcp://host:8786``)."""
+
+    def __init__(self, address: str, resources: Resources, segmenter: str = "jieba", parts: str | Path | None = None,
+                 workers: int | None = None, partition: int | None = None) -> None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise InputError("--dask needs Dask: pip install 'summit-kg[dask]'") from None
+        self.address, self.resources, self.segmenter = address, resources, segmenter
+        self.parts = Path(parts) if parts is not None else None
+        self.workers = workers or default_jobs()
+        self.partition = partition
+        self._client = None
+        self._cluster = None
+        self._tmp = None
+
+    def _connect(self):  # type: ignore[no-untyped-def]
+        from distributed import Client, LocalCluster
+
+        if self._client is None:
+            if self.address == "local":
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                             host="127.0.0.1", dashboard_address=None)
+                self._client = Client(self._cluster)
+            else:
+                try:
+                    self._client = Client(self.address, timeout="30s")
+                except (OSError, TimeoutError) as exc:
+                    raise InputError(f"--dask {self.address}: cannot reach the scheduler ({exc})") from None
+        return self._client
+
+    def _parts_dir(self) -> Path:
+        if self.parts is not None:
+            self.parts.mkdir(parents=True, exist_ok=True)
+            return self.parts.resolve()
+        import tempfile
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="kg-parts-")
+        return Path(self._tmp.name)
+
+    def map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+        if not tasks:
+            return iter(())
+        return self._map(tasks)
+
+    def _map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+        from kg.serialize import split_nquad
+
+        client = self._connect()
+        folder = self._parts_dir()
+        tasks = [Task(task.path.resolve(), task.encoding, task.extractor_key, task.reason) for task in tasks]
+        size = self.partition or max(1, math.ceil(len(tasks) / (self.workers * 4)))
+        partitions = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+        names = [str(folder / f"part-{n:06d}.nq") for n in range(len(partitions))]
+        futures = client.map(build_part, partitions, names, resources=self.resources, segmenter=self.segmenter,
+                             pure=False)
+        for future, name in zip(futures, names, strict=True):
+            outcomes = future.result()
+            with open(name, encoding="utf-8", newline="\n") as handle:
+                for outcome in outcomes:
+                    quads = [split_nquad(line) for line in itertools.islice(handle, outcome.quads)]
+                    yield outcome, quads
+            os.unlink(name)
+            future.release()
+
+    def background(self) -> list[Quad]:
+        return background_quads(self.resources)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+__all__ = ["DaskExecutor", "Executor", "PoolExecutor", "SerialExecutor", "build_part", "default_jobs"]

@@ -204,11 +204,11 @@ def _build(args: argparse.Namespace) -> int:
     from kg.corpus import ArticleOutcome, Previous, build_corpus, check_update_target, read_previous
     from kg.pipeline.read import discover
     from kg.progress import Progress
-    from kg.serialize import format_for, open_writer
+    from kg.serialize import Output, output_format
 
     if args.update:
         check_update_target(args.output)
-    fmt, _named = format_for(args.output) if args.output else ("turtle", False)
+    fmt, compress = output_format(args.output) if args.output else ("turtle", False)
     if args.output and Path(args.output).is_dir():
         raise InputError(f"{args.output}: is a directory")
     if args.jobs is not None and args.jobs < 1:
@@ -238,8 +238,8 @@ def _build(args: argparse.Namespace) -> int:
 
         try:
             with _output(args.output) as out:
-                writer = open_writer(fmt, out)
-                result = build_corpus(paths, writer, encoding=args.encoding, previous=previous,
+                output = Output(fmt, out, compress=compress)
+                result = build_corpus(paths, output, encoding=args.encoding, previous=previous,
                                       executor=executor, progress=report)
                 if result.count("failed") == len(paths):
                     raise _NothingBuilt()

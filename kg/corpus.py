@@ -42,7 +42,7 @@ from kg.terms import Quad, iri, literal
 if TYPE_CHECKING:  # the pipeline loads dictionaries: imported only when an article is extracted
     from kg.parallel import Executor
     from kg.pipeline.builder import Pipeline
-    from kg.serialize import QuadWriter
+    from kg.serialize import Output
 
 ARTICLE_GRAPHS = iris.GRAPH + "article/"
 INFERRED_SUFFIX = "/inferred"
@@ -178,14 +178,14 @@ def key_quads(article: str, key: BuildKey) -> list[Quad]:
 
 def check_update_target(output: str | Path | None) -> None:
     """Raise :class:`InputError` unless ``output`` is a file format that keeps named graphs."""
-    from kg.serialize import format_for
+    from kg.serialize import UNION_FORMATS, output_format
 
     if not output:
         raise InputError("--update needs -o OUT, the graph file to update")
-    _, named = format_for(output)
-    if not named:
+    fmt, _ = output_format(output)
+    if fmt in UNION_FORMATS:
         raise InputError(f"{output}: --update needs named graphs to replace one article's facts, and "
-                         f"{Path(output).suffix} holds only their union; use .trig, .nq or .jsonld")
+                         f"{Path(output).suffix} holds only their union; use .trig, .nq or .jsonld (or .gz of them)")
 
 
 def graph_slug(graph: str) -> str | None:
@@ -231,7 +231,7 @@ class Previous:
         formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
         ox_format = formats[self.fmt]
         try:
-            for q in ox.parse(path=self.path, format=ox_format):
+            for q in ox.parse(_open_graph(self.path), format=ox_format):
                 graph = q.graph_name
                 if isinstance(graph, ox.NamedNode) and graph_slug(graph.value) is not None:
                     yield (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object),
@@ -308,6 +308,13 @@ class Previous:
         return sorted(self._present - self._taken)
 
 
+def _open_graph(path: Path):  # type: ignore[no-untyped-def]
+    """A graph file for reading, decompressed when it ends in ``.gz``."""
+    import gzip
+
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")
+
+
 def split_value(term: str) -> str:
     from kg.terms import split_literal
 
@@ -316,14 +323,14 @@ def split_value(term: str) -> str:
 
 def read_previous(output: str | Path) -> Previous | None:
     """The article graphs of an existing output, or None when it does not exist yet."""
-    from kg.serialize import format_for
+    from kg.serialize import output_format
 
     path = Path(output)
     if not path.exists():
         return None
     if not path.is_file():
         raise InputError(f"{path}: not a regular file")
-    fmt, _ = format_for(path)
+    fmt, _ = output_format(path)
     return Previous(path, fmt)
 
 
@@ -341,6 +348,7 @@ class Task:
 
 
 Extracted = tuple[ArticleOutcome, list[Quad]]
+Rendered = tuple[ArticleOutcome, "bytes | str"]  # the quads as the output's Renderer made them
 
 
 class Extractor:
@@ -397,14 +405,15 @@ def ordered(paths: Sequence[Path]) -> list[Path]:
     return sorted(paths, key=lambda path: (slugs.get(path, ""), str(path)))
 
 
-def build_corpus(paths: Sequence[Path], writer: QuadWriter, *, encoding: str | None = None,
+def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None = None,
                  previous: Previous | None = None, resources: Resources | None = None,
                  executor: Executor | None = None,
                  progress: Callable[[int, ArticleOutcome], None] | None = None) -> CorpusResult:
-    """Build every article of ``paths`` (already discovered) into ``writer``, one article at a time.
+    """Build every article of ``paths`` (already discovered) into ``output``, one article at a time.
 
-    Articles are written in the order of their ids; ``executor`` extracts them (in this process
-    by default; a process pool or a Dask cluster, see :mod:`kg.parallel`), in the same order.
+    Articles are written in the order of their ids; ``executor`` extracts and renders them (in
+    this process by default; a process pool or a Dask cluster, see :mod:`kg.parallel`), in the
+    same order, so the bytes do not depend on who did the work.
     With ``previous`` (an update), articles whose build key is unchanged keep their old graphs.
     ``progress(i, outcome)`` is called after each article (``i`` counts from 1). The background
     graphs are written at the end, unless every article failed.
@@ -418,25 +427,25 @@ def build_corpus(paths: Sequence[Path], writer: QuadWriter, *, encoding: str | N
     plan: list[tuple[Path, str, list[Quad]] | Task] = []  # reused (path, slug, quads) or to extract
     for path in ordered(paths):
         plan.append(_plan(path, encoding, previous, extractor_key))
-    extracted = executor.map([item for item in plan if isinstance(item, Task)])
+    extracted = executor.map([item for item in plan if isinstance(item, Task)], output.renderer)
     for index, item in enumerate(plan, start=1):
         if isinstance(item, Task):
-            outcome, quads = next(extracted)
+            outcome, payload = next(extracted)
+            output.add(payload, outcome.quads)
         else:
-            path, slug, quads = item
+            path, slug, _ = item
             quads = previous.take(slug) if previous is not None else []
             outcome = ArticleOutcome(path, "reused", len(quads))
-        if quads:
-            writer.write_graphs(quads)
+            output.add_quads(quads)
         result.outcomes.append(outcome)
         if progress is not None:
             progress(index, outcome)
     if previous is not None:
         result.dropped = previous.dropped()
     if result.count("failed") < len(paths):  # else nothing is published: no need to finish the document
-        writer.write_graphs(executor.background())
-        writer.close()
-    result.statements = writer.statements
+        output.add_quads(executor.background())
+        output.close()
+    result.statements = output.statements
     return result
 
 

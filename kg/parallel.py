@@ -10,31 +10,34 @@ Every executor takes the build's tasks in the order their graphs are written and
   ``--dask tcp://scheduler:8786``: the articles are cut into contiguous partitions; each is built
   on a worker into its own N-Quads file in a folder every worker and this process can reach
   (``--parts DIR``), and the parts are read back in order. The workers need summit-kg installed
-  and the articles at the same paths.
+  and the articles at the same paths. Parts in a ``--parts`` folder stay (``part-NNNNNN.nq``, the
+  article graphs of each partition), for loading into a store; temporary ones are removed.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from kg.corpus import ArticleOutcome, Extracted, Extractor, Task, background_quads
+from kg.corpus import ArticleOutcome, Extractor, Rendered, Task, background_quads
 from kg.errors import InputError, KGError
 from kg.resources import Resources
 from kg.terms import Quad
+
+Render = Callable[[list[Quad]], "bytes | str"]
 
 #: Below this many articles a pool costs more to start than it saves: they are built in-process.
 POOL_MINIMUM = 6
 
 
 class Executor(Protocol):
-    def map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
-        """Extract ``tasks``; results in the same order."""
+    def map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
+        """Extract ``tasks`` and ``render`` their quads; results in the same order."""
 
     def background(self) -> list[Quad]:
         """The ontology and reference graphs as quads."""
@@ -54,8 +57,10 @@ class SerialExecutor:
     def __init__(self, extractor: Extractor) -> None:
         self.extractor = extractor
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
-        return (self.extractor(task) for task in tasks)
+    def map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
+        for task in tasks:
+            outcome, quads = self.extractor(task)
+            yield outcome, render(quads)
 
     def background(self) -> list[Quad]:
         return background_quads(self.extractor.resources, self.extractor)
@@ -75,9 +80,13 @@ def _init_worker(resources: Resources, segmenter: str) -> None:
     gc.freeze()  # the dictionaries are never garbage: keep the collector from walking them
 
 
-def _run_chunk(tasks: Sequence[Task]) -> list[Extracted]:
+def _run_chunk(tasks: Sequence[Task], render: Render) -> list[Rendered]:
     assert _worker is not None, "pool worker not initialised"
-    return [_worker(task) for task in tasks]
+    out = []
+    for task in tasks:
+        outcome, quads = _worker(task)
+        out.append((outcome, render(quads)))
+    return out
 
 
 def _worker_background() -> list[Quad]:
@@ -101,10 +110,10 @@ class PoolExecutor:
             self._local = SerialExecutor(Extractor(self.resources, self.segmenter))
         return self._local
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+    def map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
         if self.jobs == 1 or len(tasks) < POOL_MINIMUM:
-            return self._serial().map(tasks)
-        return self._map(tasks)
+            return self._serial().map(tasks, render)
+        return self._map(tasks, render)
 
     def _start(self):  # type: ignore[no-untyped-def]
         import multiprocessing
@@ -115,7 +124,7 @@ class PoolExecutor:
                                          initializer=_init_worker, initargs=(self.resources, self.segmenter))
         return self._pool
 
-    def _map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+    def _map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self._pool or self._start()
@@ -125,7 +134,7 @@ class PoolExecutor:
         ahead = self.jobs * 3
         try:
             for chunk in chunks:
-                pending.append(pool.submit(_run_chunk, chunk))
+                pending.append(pool.submit(_run_chunk, chunk, render))
                 while len(pending) >= ahead:
                     yield from pending.popleft().result()
             while pending:
@@ -150,7 +159,7 @@ class PoolExecutor:
 # ---------------------------------------------------------------------------------------- Dask
 
 
-@lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=2)
 def _part_extractor(resources: Resources, segmenter: str) -> Extractor:
     """One pipeline per Dask worker process (and per resources and segmenter)."""
     return Extractor(resources, segmenter)
@@ -158,16 +167,16 @@ def _part_extractor(resources: Resources, segmenter: str) -> Extractor:
 
 def build_part(tasks: Sequence[Task], part: str, resources: Resources, segmenter: str) -> list[ArticleOutcome]:
     """On a Dask worker: build ``tasks`` into the N-Quads file ``part`` (written whole, then renamed)."""
-    from kg.serialize import NQuadsWriter
+    from kg.serialize import Renderer
 
     extractor = _part_extractor(resources, segmenter)
+    render = Renderer("nquads")
     outcomes = []
     partial = f"{part}.partial"
     with open(partial, "wb") as handle:
-        writer = NQuadsWriter(handle)
         for task in tasks:
             outcome, quads = extractor(task)
-            writer.write_graphs(quads)  # graph by graph, as the local writer will ask for them
+            handle.write(render(quads))  # type: ignore[arg-type]  # graph by graph, each sorted
             outcomes.append(outcome)
     os.replace(partial, part)
     return outcomes
@@ -214,12 +223,12 @@ class DaskExecutor:
         self._tmp = tempfile.TemporaryDirectory(prefix="kg-parts-")
         return Path(self._tmp.name)
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+    def map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
         if not tasks:
             return iter(())
-        return self._map(tasks)
+        return self._map(tasks, render)
 
-    def _map(self, tasks: Sequence[Task]) -> Iterator[Extracted]:
+    def _map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
         from kg.serialize import split_nquad
 
         client = self._connect()
@@ -228,15 +237,15 @@ class DaskExecutor:
         size = self.partition or max(1, math.ceil(len(tasks) / (self.workers * 4)))
         partitions = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         names = [str(folder / f"part-{n:06d}.nq") for n in range(len(partitions))]
-        futures = client.map(build_part, partitions, names, resources=self.resources, segmenter=self.segmenter,
-                             pure=False)
+        # Client.map has keywords of its own (``resources``, ``workers``…): bind ours first
+        job = functools.partial(build_part, resources=self.resources, segmenter=self.segmenter)
+        futures = client.map(job, partitions, names, pure=False)
         for future, name in zip(futures, names, strict=True):
             outcomes = future.result()
             with open(name, encoding="utf-8", newline="\n") as handle:
                 for outcome in outcomes:
                     quads = [split_nquad(line) for line in itertools.islice(handle, outcome.quads)]
-                    yield outcome, quads
-            os.unlink(name)
+                    yield outcome, render(quads)
             future.release()
 
     def background(self) -> list[Quad]:

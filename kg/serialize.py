@@ -17,11 +17,13 @@ against rdflib's and pyoxigraph's parsers in the tests.
 """
 from __future__ import annotations
 
+import gzip
 import heapq
 import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -197,99 +199,182 @@ def _jsonld_nodes(triples: Iterable[Triple]) -> Iterator[str]:
         yield _jsonld_node(subject, props)
 
 
-# ---------------------------------------------------------------------------------------- writers
+# ---------------------------------------------------------------------------------------- rendering
 
 
-class QuadWriter:
-    """Base of the five writers: ``write_graphs`` whole graphs, then ``close``."""
+UNION_FORMATS = frozenset({"nt", "turtle"})
 
-    def __init__(self, out: BinaryIO) -> None:
-        self.out = out
-        self.statements = 0  # quads (named formats) or distinct triples (union formats) written
 
-    def write_graphs(self, quads: Iterable[Quad]) -> None:
-        for graph, triples in by_graph(quads):
-            self.write_graph(graph, triples)
+def _nquads(graphs: list[tuple[str, list[Triple]]]) -> str:
+    return "".join(f"{s} {p} {o} {g} .\n" for g, triples in graphs for s, p, o in triples)
 
-    def write_graph(self, graph: str, triples: Sequence[Triple]) -> None:
-        raise NotImplementedError
+
+def _trig(graphs: list[tuple[str, list[Triple]]], abbrev: Abbreviator) -> str:
+    out = []
+    for g, triples in graphs:
+        body = "".join(turtle_subjects(triples, abbrev)).rstrip("\n")
+        out.append(f"{g} {{\n{body}\n}}\n\n")
+    return "".join(out)
+
+
+def _jsonld(graphs: list[tuple[str, list[Triple]]]) -> str:
+    return ",\n".join(f'{{"@id": {json.dumps(g[1:-1], ensure_ascii=False)}, "@graph": [\n'
+                       + ",\n".join(_jsonld_nodes(triples)) + "\n]}" for g, triples in graphs)
+
+
+_ABBREVIATOR: Abbreviator | None = None
+
+
+def _abbreviator() -> Abbreviator:
+    global _ABBREVIATOR
+    if _ABBREVIATOR is None:
+        _ABBREVIATOR = Abbreviator()
+    return _ABBREVIATOR
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Turns one article's quads into what the output needs of them; runs wherever the article was
+    extracted (a pool worker, a Dask worker), so the process writing the file only copies bytes.
+
+    For N-Quads, TriG and JSON-LD: the text of the article's graphs, UTF-8, as an independent gzip
+    member when ``compress``. For N-Triples and Turtle: the article's distinct triples as sorted
+    N-Triples lines (the writer merges them with every other article's).
+    """
+
+    fmt: str
+    compress: bool = False
+
+    def __call__(self, quads: Iterable[Quad]) -> bytes | str:
+        if self.fmt in UNION_FORMATS:
+            lines = sorted({f"{s} {p} {o} .\n" for s, p, o, _ in quads})
+            return "".join(lines)
+        graphs = by_graph(quads)
+        if self.fmt == "nquads":
+            text = _nquads(graphs)
+        elif self.fmt == "trig":
+            text = _trig(graphs, _abbreviator())
+        elif self.fmt == "json-ld":
+            text = _jsonld(graphs)
+        else:
+            raise InputError(f"unknown output format {self.fmt!r}")
+        return self.encode(text)
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode("utf-8")
+        return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if self.compress and data else data
+
+
+#: gzip level of compressed output: about 20 times smaller than N-Quads at some 180 MB/s
+GZIP_LEVEL = 3
+
+
+# ---------------------------------------------------------------------------------------- output
+
+
+class Output:
+    """The document being written: the header, then each article's rendered graphs in order, then
+    the background's, then the end. ``close`` finishes it (it does not close ``out``)."""
+
+    def __init__(self, fmt: str, out: BinaryIO, *, compress: bool = False, tmp_dir: str | Path | None = None,
+                 run_size: int = RUN_SIZE) -> None:
+        if fmt not in {name for name, _ in FORMATS.values()}:
+            raise InputError(f"unknown output format {fmt!r}")
+        self.fmt, self.out, self.compress = fmt, out, compress
+        self.renderer = Renderer(fmt, compress)
+        self.statements = 0  # quads (named-graph formats) or distinct triples (N-Triples, Turtle) written
+        self._blocks = 0
+        self._union = _SortedRuns(run_size, tmp_dir) if fmt in UNION_FORMATS else None
+        if fmt == "trig":
+            self._write(Abbreviator().header())
+        elif fmt == "json-ld":
+            self._write("[\n")
+
+    def _write(self, text: str) -> None:
+        self.out.write(self.renderer.encode(text))
+
+    def add(self, payload: bytes | str, statements: int) -> None:
+        """One article's graphs, as :attr:`renderer` made them."""
+        if not payload:
+            return
+        if self._union is not None:
+            assert isinstance(payload, str)
+            self._union.add(payload)
+            return
+        assert isinstance(payload, bytes)
+        if self.fmt == "json-ld" and self._blocks:
+            self._write(",\n")
+        self.out.write(payload)
+        self._blocks += 1
+        self.statements += statements
+
+    def add_quads(self, quads: Sequence[Quad]) -> None:
+        """Graphs given as quads (reused in an update, the background): rendered here."""
+        self.add(self.renderer(quads), len(quads))
 
     def close(self) -> None:
-        """Finish the document (the writer does not close ``out``)."""
+        if self.fmt == "json-ld":
+            self._write("\n]\n")
+        if self._union is None:
+            return
+        sink = gzip.GzipFile(filename="", mode="wb", fileobj=self.out, compresslevel=GZIP_LEVEL, mtime=0) \
+            if self.compress else None
+        out = sink or self.out
+        try:
+            lines = self._union.merged()
+            if self.fmt == "turtle":
+                abbrev = Abbreviator()
+                out.write(abbrev.header().encode("utf-8"))
+                pieces = turtle_subjects((_split_ntriple(line) for line in self._counted(lines)), abbrev)
+            else:
+                pieces = self._counted(lines)
+            for block in _batched_text(pieces):
+                out.write(block.encode("utf-8"))
+        finally:
+            if sink is not None:
+                sink.close()
+            self._union.cleanup()
+
+    def _counted(self, lines: Iterator[str]) -> Iterator[str]:
+        for line in lines:
+            self.statements += 1
+            yield line
 
 
-class NQuadsWriter(QuadWriter):
-    def write_graph(self, graph: str, triples: Sequence[Triple]) -> None:
-        tail = f" {graph} .\n"
-        self.out.write("".join(f"{s} {p} {o}{tail}" for s, p, o in triples).encode("utf-8"))
-        self.statements += len(triples)
+class _SortedRuns:
+    """N-Triples lines kept sorted in runs; a run beyond ``run_size`` lines goes to a temporary file."""
 
-
-class TrigWriter(QuadWriter):
-    def __init__(self, out: BinaryIO) -> None:
-        super().__init__(out)
-        self.abbrev = Abbreviator()
-        out.write(self.abbrev.header().encode("utf-8"))
-
-    def write_graph(self, graph: str, triples: Sequence[Triple]) -> None:
-        body = "".join(turtle_subjects(triples, self.abbrev)).rstrip("\n")
-        self.out.write(f"{graph} {{\n{body}\n}}\n\n".encode())
-        self.statements += len(triples)
-
-
-class JsonLdWriter(QuadWriter):
-    """Expanded JSON-LD: an array of named graphs, one node object per line."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        super().__init__(out)
-        self._first = True
-        out.write(b"[")
-
-    def write_graph(self, graph: str, triples: Sequence[Triple]) -> None:
-        nodes = ",\n".join(_jsonld_nodes(triples))
-        sep = "\n" if self._first else ",\n"
-        self._first = False
-        self.out.write(f'{sep}{{"@id": {json.dumps(graph[1:-1], ensure_ascii=False)}, "@graph": [\n{nodes}\n]}}'
-                       .encode())
-        self.statements += len(triples)
-
-    def close(self) -> None:
-        self.out.write(b"\n]\n")
-
-
-class UnionWriter(QuadWriter):
-    """The union of all graphs as N-Triples or Turtle: sorted runs, merged without duplicates."""
-
-    def __init__(self, out: BinaryIO, turtle: bool, run_size: int = RUN_SIZE,
-                 tmp_dir: str | Path | None = None) -> None:
-        super().__init__(out)
-        self.turtle = turtle
-        self.run_size = run_size
-        self._tmp_dir = tmp_dir
+    def __init__(self, run_size: int, tmp_dir: str | Path | None) -> None:
+        self.run_size, self.tmp_dir = run_size, tmp_dir
         self._runs: list[Path] = []
         self._buffer: list[str] = []
         self._dir: tempfile.TemporaryDirectory[str] | None = None
 
-    def write_graphs(self, quads: Iterable[Quad]) -> None:
-        self._buffer.extend(f"{s} {p} {o} .\n" for s, p, o, _ in quads)
+    def add(self, lines: str) -> None:
+        self._buffer.extend(lines.splitlines(keepends=True))  # lines hold no other line breaks (escaped)
         if len(self._buffer) >= self.run_size:
             self._spill()
 
-    def write_graph(self, graph: str, triples: Sequence[Triple]) -> None:
-        self.write_graphs((s, p, o, graph) for s, p, o in triples)
+    def _sorted(self) -> Iterator[str]:
+        previous = None
+        for line in sorted(self._buffer):  # sorted runs of articles: timsort merges them
+            if line != previous:
+                yield line
+                previous = line
 
     def _spill(self) -> None:
         if self._dir is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="kg-runs-", dir=self._tmp_dir)
+            self._dir = tempfile.TemporaryDirectory(prefix="kg-runs-", dir=self.tmp_dir)
         path = Path(self._dir.name) / f"run-{len(self._runs):06d}.nt"
         with path.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.writelines(sorted(set(self._buffer)))
+            handle.writelines(self._sorted())
         self._runs.append(path)
         self._buffer = []
 
-    def _lines(self) -> Iterator[str]:
+    def merged(self) -> Iterator[str]:
+        """Every line once, in order."""
         if not self._runs:
-            yield from sorted(set(self._buffer))
+            yield from self._sorted()
             return
         if self._buffer:
             self._spill()
@@ -304,25 +389,10 @@ class UnionWriter(QuadWriter):
             for handle in handles:
                 handle.close()
 
-    def close(self) -> None:
-        try:
-            if self.turtle:
-                abbrev = Abbreviator()
-                self.out.write(abbrev.header().encode("utf-8"))
-                triples = (_split_ntriple(line) for line in self._counted(self._lines()))
-                for block in _batched_text(turtle_subjects(triples, abbrev)):
-                    self.out.write(block.encode("utf-8"))
-            else:
-                for block in _batched_text(self._counted(self._lines())):
-                    self.out.write(block.encode("utf-8"))
-        finally:
-            if self._dir is not None:
-                self._dir.cleanup()
-
-    def _counted(self, lines: Iterator[str]) -> Iterator[str]:
-        for line in lines:
-            self.statements += 1
-            yield line
+    def cleanup(self) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
 
 
 def _batched_text(parts: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
@@ -352,29 +422,24 @@ def split_nquad(line: str) -> Quad:
     return s, p, o, g
 
 
-def open_writer(fmt: str, out: BinaryIO, tmp_dir: str | Path | None = None) -> QuadWriter:
-    """The writer of ``fmt`` (a name of :data:`FORMATS`) on a binary stream."""
-    if fmt == "nquads":
-        return NQuadsWriter(out)
-    if fmt == "trig":
-        return TrigWriter(out)
-    if fmt == "json-ld":
-        return JsonLdWriter(out)
-    if fmt in ("nt", "turtle"):
-        return UnionWriter(out, turtle=fmt == "turtle", tmp_dir=tmp_dir)
-    raise InputError(f"unknown output format {fmt!r}")
-
-
 def serialize(quads: Iterable[Quad], fmt: str, named_graphs: bool | None = None) -> bytes:
-    """All ``quads`` in one format, as bytes (for small graphs; builds stream through a writer)."""
+    """All ``quads`` in one format, as bytes (for small graphs; builds stream through an :class:`Output`)."""
     import io
 
     buffer = io.BytesIO()
-    writer = open_writer(fmt, buffer)
-    writer.write_graphs(quads)
-    writer.close()
+    output = Output(fmt, buffer)
+    output.add_quads(list(quads))
+    output.close()
     return buffer.getvalue()
 
 
-__all__ = ["FORMATS", "PREFIXES", "Abbreviator", "QuadWriter", "by_graph", "format_for", "open_writer",
+def output_format(path: str | Path) -> tuple[str, bool]:
+    """``(format, compressed)`` of an output file name: ``corpus.nq`` → nquads; ``corpus.nq.gz`` → nquads, gzip."""
+    path = Path(path)
+    if path.suffix.lower() == ".gz":
+        return format_for(path.with_suffix(""))[0], True
+    return format_for(path)[0], False
+
+
+__all__ = ["FORMATS", "PREFIXES", "Abbreviator", "Output", "Renderer", "by_graph", "format_for", "output_format",
            "serialize", "split_nquad"]

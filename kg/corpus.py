@@ -231,11 +231,12 @@ class Previous:
         formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
         ox_format = formats[self.fmt]
         try:
-            for q in ox.parse(_open_graph(self.path), format=ox_format):
-                graph = q.graph_name
-                if isinstance(graph, ox.NamedNode) and graph_slug(graph.value) is not None:
-                    yield (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object),
-                           iri(graph.value))
+            with _open_graph(self.path) as handle:
+                for q in ox.parse(handle, format=ox_format):
+                    graph = q.graph_name
+                    if isinstance(graph, ox.NamedNode) and graph_slug(graph.value) is not None:
+                        yield (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object),
+                               iri(graph.value))
         except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"{self.path}: cannot update, it does not parse as {self.fmt} "
                              f"({' '.join(str(exc).split())[:200]})") from None

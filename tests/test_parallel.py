@@ -1,0 +1,71 @@
+"""Corpus builds by a pool of processes and by a Dask LocalCluster give the bytes of a build in one
+process, in every format; an update with a pool is a full build's bytes too.
+
+The eight invented reports of tests/data/open_world are the corpus (more than POOL_MINIMUM, so
+the pool really starts)."""
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+from kg.parallel import POOL_MINIMUM
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "tests" / "data" / "open_world"
+
+
+def _build(tmp_path: Path, name: str, *args: str) -> bytes:
+    out = tmp_path / name
+    assert main(["build", str(REPORTS), "-o", str(out), "-q", *args]) == 0
+    return out.read_bytes()
+
+
+def test_the_corpus_is_big_enough_for_a_pool() -> None:
+    assert len(list(REPORTS.glob("*.txt"))) >= POOL_MINIMUM
+
+
+@pytest.mark.parametrize("ext", [".nq", ".ttl", ".jsonld.gz"], ids=["nquads", "turtle", "jsonld-gzip"])
+def test_jobs_2_gives_the_bytes_of_jobs_1(tmp_path: Path, ext: str) -> None:
+    one = _build(tmp_path, f"one{ext}", "--jobs", "1")
+    two = _build(tmp_path, f"two{ext}", "--jobs", "2")
+    assert one == two
+    if ext.endswith(".gz"):
+        assert gzip.decompress(one).startswith(b"[")
+
+
+def test_dask_local_cluster_gives_the_bytes_of_jobs_1(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    parts = tmp_path / "parts"
+    one = _build(tmp_path, "one.trig", "--jobs", "1")
+    dask = _build(tmp_path, "dask.trig", "--dask", "local", "--jobs", "2", "--parts", str(parts))
+    assert one == dask
+    assert sorted(p.name for p in parts.iterdir())[0] == "part-000000.nq"  # kept for loading into a store
+
+
+def test_update_with_a_pool_gives_the_bytes_of_a_full_build(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS, reports)
+    out = tmp_path / "corpus.nq"
+    assert main(["build", str(reports), "-o", str(out), "-q", "--jobs", "2"]) == 0
+    first = sorted(reports.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n会议期间，各方还举行了双边会见。\n", encoding="utf-8")
+    assert main(["build", str(reports), "-o", str(out), "-q", "--update", "--jobs", "2"]) == 0
+    full = tmp_path / "full.nq"
+    assert main(["build", str(reports), "-o", str(full), "-q", "--jobs", "1"]) == 0
+    assert out.read_bytes() == full.read_bytes()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--jobs", "0"], "--jobs must be at least 1"),
+    (["--parts", "somewhere"], "--parts is the shared folder of a --dask build"),
+], ids=["no-jobs", "parts-without-dask"])
+def test_bad_options_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                                  message: str) -> None:
+    assert main(["build", str(REPORTS), "-o", str(tmp_path / "x.nq"), *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert not (tmp_path / "x.nq").exists()

@@ -132,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
                               description="Validate a graph against ontology/shapes.ttl. Exit 0 when it "
                                           "conforms, 1 with a report when it does not.")
     validate.add_argument("graph", metavar="GRAPH")
+    validate.add_argument("-q", "--quiet", action="store_true", help="no progress display on standard error")
 
     stats = sub.add_parser("stats", help="count instances per class and triples per property",
                            description="Print how many instances each class has and how many triples use "
@@ -170,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
                           "default: zh)")
     viz.add_argument("--max-nodes", type=int, default=5000, metavar="N",
                      help="aggregate above N nodes instead of drawing them all (default: 5000)")
+    viz.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on standard error")
     viz.add_argument("--physics", default="auto", choices=("auto", "on", "off"),
                      help="let the browser move nodes after loading: auto = up to 300 nodes (default: auto)")
     return parser
@@ -334,9 +336,11 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from kg.progress import Progress
     from kg.validate import validate_file
 
-    conforms, report = validate_file(args.graph)
+    with Progress("validating", quiet=args.quiet) as progress:
+        conforms, report = validate_file(args.graph, stage=progress.stage)
     sys.stdout.write(report if report.endswith("\n") else report + "\n")
     return 0 if conforms else 1
 
@@ -383,18 +387,24 @@ def _viz(args: argparse.Namespace) -> int:
         raise InputError(f"{out}: is a directory")
     if args.max_nodes < 1:
         raise InputError(f"--max-nodes must be at least 1, not {args.max_nodes}")
+    from kg.progress import Progress
     from kg.viz import data as viz_data
 
-    graph = viz_data.load(args.graph)
-    if kind == "html":
-        from kg.viz.render import render_page
+    with Progress(f"reading {args.graph}", quiet=args.quiet) as progress:
+        graph = viz_data.load(args.graph)
+        progress.stage(f"drawing {len(graph['nodes'])} nodes")
+        if kind == "html":
+            from kg.viz.render import render_page
 
-        payload = render_page(graph, lang=args.lang, physics=args.physics, max_nodes=args.max_nodes).encode("utf-8")
-    else:
-        from kg.viz.export import export
+            payload = render_page(graph, lang=args.lang, physics=args.physics,
+                                  max_nodes=args.max_nodes).encode("utf-8")
+        else:
+            from kg.viz.export import export
 
-        payload = export(graph, kind)
-    _write_atomic(out, payload)
+            payload = export(graph, kind)
+        _write_atomic(out, payload)
+    if not args.quiet:
+        print(f"kg: wrote {out} ({len(payload) / 1e6:.1f} MB, {len(graph['nodes'])} nodes)", file=sys.stderr)
     return 0
 
 

@@ -145,10 +145,11 @@ def text_sha256(raw: RawArticle) -> str:
     return hashlib.sha256(normalise_text(raw.text).encode("utf-8")).hexdigest()
 
 
-def extractor_sha256(resources: Resources) -> str:
+def extractor_sha256(resources: Resources, segmenter: str = "jieba") -> str:
     """SHA-256 of what extraction depends on besides the article: the code under ``kg/pipeline/``
-    and :data:`EXTRACTOR_MODULES`, the lexicons and the reference data. Files are named relative
-    to their folder, so a source checkout and an installed wheel agree."""
+    and :data:`EXTRACTOR_MODULES`, the lexicons and the reference data, and the segmenter when it
+    is not the default one. Files are named relative to their folder, so a source checkout and an
+    installed wheel agree."""
     package = Path(__file__).resolve().parent
     code = sorted(package.joinpath("pipeline").rglob("*.py")) + [package / name for name in EXTRACTOR_MODULES]
     lexicon = sorted(p for p in (resources.data_dir / "lexicon").rglob("*")
@@ -158,6 +159,8 @@ def extractor_sha256(resources: Resources) -> str:
         for path in files:
             digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
             digest.update(path.read_bytes() + b"\0")
+    if segmenter != "jieba":
+        digest.update(f"segmenter={segmenter}".encode())
     return digest.hexdigest()
 
 
@@ -422,8 +425,8 @@ def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None 
     from kg.parallel import SerialExecutor
 
     resources = resources or Resources()
-    extractor_key = extractor_sha256(resources)
     executor = executor or SerialExecutor(Extractor(resources))
+    extractor_key = extractor_sha256(resources, executor.segmenter)
     result = CorpusResult()
     plan: list[tuple[Path, str, list[Quad]] | Task] = []  # reused (path, slug, quads) or to extract
     for path in ordered(paths):

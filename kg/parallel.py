@@ -36,6 +36,8 @@ POOL_MINIMUM = 6
 
 
 class Executor(Protocol):
+    segmenter: str  # part of every article's build key
+
     def map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
         """Extract ``tasks`` and ``render`` their quads; results in the same order."""
 
@@ -56,6 +58,7 @@ class SerialExecutor:
 
     def __init__(self, extractor: Extractor) -> None:
         self.extractor = extractor
+        self.segmenter = extractor.segmenter
 
     def map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
         for task in tasks:

@@ -11,6 +11,7 @@ Importing this module is cheap: rdflib and pyshacl are imported when a file is v
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,15 +52,18 @@ _EXTRA_PREFIXES = {
 }
 
 
-def validate_file(path: str | Path) -> tuple[bool, str]:
-    """``(conforms, report)`` of the graph file at ``path``; ``InputError`` when it cannot be read."""
+def validate_file(path: str | Path, stage: Callable[[str], None] = lambda _: None) -> tuple[bool, str]:
+    """``(conforms, report)`` of the graph file at ``path``; ``InputError`` when it cannot be read.
+    ``stage`` is told what is being done (for a progress display)."""
     from kg.resources import Resources
 
     resources = Resources()
+    stage(f"reading {path}")
     data = load_union(path)
     for ontology in resources.ontology_files:
         _parse_bundled(data, ontology)
     shapes = _load_shapes(resources.shapes_file)
+    stage(f"checking {len(data)} triples against the SHACL shapes")
 
     from pyshacl import validate
 

@@ -107,7 +107,7 @@ def articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from kg.resources import Resources
 
     fingerprint = corpus.extractor_sha256(Resources())
-    monkeypatch.setattr(corpus, "extractor_sha256", lambda resources: fingerprint)
+    monkeypatch.setattr(corpus, "extractor_sha256", lambda resources, segmenter="jieba": fingerprint)
     folder = tmp_path / "articles"
     shutil.copytree(CORPUS, folder)
     return folder
@@ -299,7 +299,7 @@ def test_update_rebuilds_every_article_when_the_extractor_changes(articles: Path
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "corpus.trig"
     assert build(str(articles), "-o", str(out), "-q") == 0
-    monkeypatch.setattr(corpus, "extractor_sha256", lambda resources: "0" * 64)
+    monkeypatch.setattr(corpus, "extractor_sha256", lambda resources, segmenter="jieba": "0" * 64)
     capsys.readouterr()
     assert build(str(articles), "-o", str(out), "--update") == 0
     assert set(_reports(capsys.readouterr().err).values()) == {"extractor changed"}

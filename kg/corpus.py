@@ -260,10 +260,11 @@ class Previous:
     def _scan(self) -> None:
         found: dict[str, dict[str, str]] = {}
         contiguous = True
-        for slug, block in self._blocks():
-            if found.setdefault(slug, {}) and self._slugs[-1] != slug:
-                contiguous = False
+        for slug, block in self._blocks():  # consecutive blocks are of different articles
+            if slug in found:
+                contiguous = False  # an article's graphs in two places
             else:
+                found[slug] = {}
                 self._slugs.append(slug)
             node = iri(iris.entity("article", slug))
             graph = iri(iris.GRAPH + "article/" + slug)
@@ -366,9 +367,12 @@ class Extractor:
     @property
     def pipeline(self) -> Pipeline:
         if self._pipeline is None:
+            import gc
+
             from kg.pipeline.builder import Pipeline
 
             self._pipeline = Pipeline(self.resources, segmenter=self.segmenter)
+            gc.freeze()  # dictionaries and reference graphs live as long as the process: not garbage to walk
         return self._pipeline
 
     def __call__(self, task: Task) -> Extracted:

@@ -76,11 +76,11 @@ _worker: Extractor | None = None  # the pipeline of a pool worker process, set u
 
 def _init_worker(resources: Resources, segmenter: str) -> None:
     global _worker
-    import gc
+    import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writing process's to handle
     _worker = Extractor(resources, segmenter)
-    _ = _worker.pipeline
-    gc.freeze()  # the dictionaries are never garbage: keep the collector from walking them
+    _ = _worker.pipeline  # set up once (and frozen out of the garbage collector's way)
 
 
 def _run_chunk(tasks: Sequence[Task], render: Render) -> list[Rendered]:

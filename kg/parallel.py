@@ -19,6 +19,7 @@ import functools
 import itertools
 import math
 import os
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -83,12 +84,29 @@ def _init_worker(resources: Resources, segmenter: str) -> None:
     _ = _worker.pipeline  # set up once (and frozen out of the garbage collector's way)
 
 
-def _run_chunk(tasks: Sequence[Task], render: Render) -> list[Rendered]:
+def _run_chunk(tasks: Sequence[Task], render: Render, spool: str | None) -> list[Rendered]:
+    """Extract and render a chunk of articles. With ``spool`` (a file name), byte payloads are
+    written there and given back as :class:`~kg.serialize.Spooled` ranges: the writing process
+    copies them file to file in the kernel instead of receiving them through a pipe."""
+    from kg.serialize import Spooled
+
     assert _worker is not None, "pool worker not initialised"
-    out = []
-    for task in tasks:
-        outcome, quads = _worker(task)
-        out.append((outcome, render(quads)))
+    out: list[Rendered] = []
+    handle = open(spool, "wb") if spool is not None else None  # noqa: SIM115 - closed below
+    try:
+        offset = 0
+        for task in tasks:
+            outcome, quads = _worker(task)
+            payload = render(quads)
+            if handle is not None and isinstance(payload, bytes) and payload:
+                handle.write(payload)
+                out.append((outcome, Spooled(spool, offset, len(payload))))  # type: ignore[arg-type]
+                offset += len(payload)
+            else:
+                out.append((outcome, payload))
+    finally:
+        if handle is not None:
+            handle.close()
     return out
 
 
@@ -107,6 +125,7 @@ class PoolExecutor:
         self.jobs, self.resources, self.segmenter = jobs, resources, segmenter
         self._local: SerialExecutor | None = None
         self._pool = None
+        self._spool: tempfile.TemporaryDirectory[str] | None = None
 
     def _serial(self) -> SerialExecutor:
         if self._local is None:
@@ -131,17 +150,29 @@ class PoolExecutor:
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self._pool or self._start()
+        if self._spool is None:
+            self._spool = tempfile.TemporaryDirectory(prefix="kg-spool-")
         size = max(1, min(16, len(tasks) // (self.jobs * 8)))
         chunks = (tasks[i:i + size] for i in range(0, len(tasks), size))
         pending: deque = deque()  # type: ignore[type-arg]
         ahead = self.jobs * 3
+
+        def results(future) -> Iterator[Rendered]:  # type: ignore[no-untyped-def]
+            spool = future.spool
+            yield from future.result()
+            if spool is not None:
+                os.unlink(spool)  # every range of it has been copied
+
         try:
-            for chunk in chunks:
-                pending.append(pool.submit(_run_chunk, chunk, render))
+            for number, chunk in enumerate(chunks):
+                spool = os.path.join(self._spool.name, f"chunk-{number:08d}")
+                future = pool.submit(_run_chunk, chunk, render, spool)
+                future.spool = spool
+                pending.append(future)
                 while len(pending) >= ahead:
-                    yield from pending.popleft().result()
+                    yield from results(pending.popleft())
             while pending:
-                yield from pending.popleft().result()
+                yield from results(pending.popleft())
         except BrokenProcessPool:
             raise KGError("a worker process died (out of memory, or killed); nothing was written") from None
         finally:
@@ -157,6 +188,9 @@ class PoolExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._spool is not None:
+            self._spool.cleanup()
+            self._spool = None
 
 
 # ---------------------------------------------------------------------------------------- Dask

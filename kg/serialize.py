@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import gzip
 import heapq
+import io
 import json
+import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -265,6 +267,37 @@ class Renderer:
         return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if self.compress and data else data
 
 
+@dataclass(frozen=True)
+class Spooled:
+    """A payload left in a file by the process that rendered it: ``length`` bytes at ``offset``."""
+
+    path: str
+    offset: int
+    length: int
+
+    def copy_to(self, out: BinaryIO) -> None:
+        """Append the bytes to ``out``: file to file in the kernel where it can (``copy_file_range``)."""
+        out.flush()
+        with open(self.path, "rb") as source:
+            offset, left = self.offset, self.length
+            try:
+                target = out.fileno()
+                while left:
+                    copied = os.copy_file_range(source.fileno(), target, left, offset)
+                    if copied == 0:
+                        break
+                    offset, left = offset + copied, left - copied
+            except (AttributeError, OSError, io.UnsupportedOperation):
+                pass  # no such call, another file system, or no file descriptor: copy through memory
+            source.seek(offset)
+            while left:
+                block = source.read(min(left, 1 << 20))
+                if not block:
+                    raise OSError(f"{self.path}: {left} bytes missing")
+                out.write(block)
+                left -= len(block)
+
+
 #: gzip level of compressed output: about 20 times smaller than N-Quads at some 180 MB/s
 GZIP_LEVEL = 3
 
@@ -293,8 +326,15 @@ class Output:
     def _write(self, text: str) -> None:
         self.out.write(self.renderer.encode(text))
 
-    def add(self, payload: bytes | str, statements: int) -> None:
-        """One article's graphs, as :attr:`renderer` made them."""
+    def add(self, payload: bytes | str | Spooled, statements: int) -> None:
+        """One article's graphs, as :attr:`renderer` made them (or left them in a file)."""
+        if isinstance(payload, Spooled):
+            if self.fmt == "json-ld" and self._blocks:
+                self._write(",\n")
+            payload.copy_to(self.out)
+            self._blocks += 1
+            self.statements += statements
+            return
         if not payload:
             return
         if self._union is not None:
@@ -442,4 +482,4 @@ def output_format(path: str | Path) -> tuple[str, bool]:
 
 
 __all__ = ["FORMATS", "PREFIXES", "Abbreviator", "Output", "Renderer", "by_graph", "format_for", "output_format",
-           "serialize", "split_nquad"]
+           "Spooled", "serialize", "split_nquad"]

@@ -387,8 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work = args.work.resolve()
     args.bytes_per_char = 1000.0  # output size guess for the disk-space warning until a build has run
     args.jobs = sorted(set(args.jobs))
-    args.formats = list(dict.fromkeys(["nq", *args.formats] if not args.dev and "nq" not in args.formats
-                                      else args.formats))
+    args.formats = list(dict.fromkeys(args.formats))
 
     if args.source is not None:
         args.source = args.source.resolve()

@@ -16,6 +16,7 @@ are compared without case, and one spelling makes parsing and writing again give
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -46,6 +47,7 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+@lru_cache(maxsize=256)
 def language_case(tag: str) -> str:
     """A language tag in the case RFC 5646 §2.1.1 recommends: ``zh-hans-cn`` → ``zh-Hans-CN``.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg import __version__, iris
 from kg.model import Doc, Evidence, Fact, Ref, Value
@@ -76,6 +77,7 @@ class _T:
     modes = {key: iri(SDO + value) for key, value in _MODES.items()}
 
 
+@lru_cache(maxsize=1 << 16)
 def ref_iri(ref: Ref) -> str:
     """The entity's IRI as N-Triples text."""
     if ref.kind == "class":
@@ -101,6 +103,7 @@ class GraphNames:
         return cls(iri(iris.article_graph(article_id)), iri(iris.inferred_graph(article_id)))
 
 
+@lru_cache(maxsize=1 << 14)
 def _count(n: int) -> str:
     return typed(n, "nonNegativeInteger")
 

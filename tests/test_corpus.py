@@ -438,3 +438,20 @@ def test_progress_line_per_article_and_a_summary(tmp_path: Path, capsys: pytest.
     assert lines[3].startswith(f"kg: built 3 articles → {out} (") and len(lines) == 4
     assert build(str(CORPUS), "-o", str(out), "-q", "--update") == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("order", ["as-built", "reversed"], ids=["streams", "held-whole"])
+def test_update_streams_its_own_files_and_holds_others(articles: Path, tmp_path: Path, order: str) -> None:
+    """A file kg build wrote is read article by article; one in another order (here: its lines
+    reversed) is held whole. Both updates write the bytes of a full build."""
+    out = tmp_path / "corpus.nq"
+    assert build(str(articles), "-o", str(out), "-q") == 0
+    if order == "reversed":
+        lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+        out.write_text("".join(reversed(lines)), encoding="utf-8")
+    previous = corpus.read_previous(out)
+    assert previous is not None and (previous._held is None) == (order == "as-built")
+    edited = articles / f"{ASTANA_REPORT}.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n会议期间，各方还举行了双边会见。\n", encoding="utf-8")
+    assert build(str(articles), "-o", str(out), "--update", "-q") == 0
+    assert out.read_bytes() == _full_build(articles, out)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -177,12 +179,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (kill, a job scheduler's time limit) ends the command like Ctrl-C: temporary files go."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    handles_signals = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if handles_signals else None
     try:
         return {"build": _build, "query": _query, "validate": _validate, "stats": _stats,
                 "eval": _eval, "viz": _viz}[args.command](args)
@@ -200,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kg: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
               "(set KG_DEBUG=1 for the traceback)", file=sys.stderr)
         return 70
+    finally:
+        if handles_signals:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -26,7 +26,6 @@ inputs gives, only faster.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -221,6 +220,7 @@ class Previous:
         self._taken: set[str] = set()
         self._held: dict[str, list[Quad]] | None = None
         self._stream: Iterator[tuple[str, list[Quad]]] | None = None
+        self._ahead: tuple[str, list[Quad]] | None = None  # a block read but not yet asked for
         if path is not None:
             self._scan()
 
@@ -290,13 +290,17 @@ class Previous:
             return self._held.pop(slug, [])
         if self._stream is None:
             self._stream = self._blocks()
-        for found, block in self._stream:
+        while True:
+            if self._ahead is None:
+                self._ahead = next(self._stream, None)
+                if self._ahead is None:
+                    return []
+            found, block = self._ahead
+            if found > slug:  # not in the file: the block waits for a later request
+                return []
+            self._ahead = None
             if found == slug:
                 return block
-            if found > slug:  # not in the file: put the block back for the next request
-                self._stream = itertools.chain([(found, block)], self._stream)
-                return []
-        return []
 
     def claim(self, slug: str) -> None:
         """Mark an article as among the inputs, its old graphs not to be written (it is extracted again)."""

@@ -110,3 +110,27 @@ def test_renderer_of_union_formats_gives_sorted_distinct_lines() -> None:
     lines = Renderer("nt")(QUADS + QUADS)
     assert isinstance(lines, str)
     assert lines.splitlines() == sorted(set(lines.splitlines())) and len(lines.splitlines()) == 7
+
+
+@pytest.mark.parametrize("target", ["file", "memory"], ids=["copy-file-range", "through-memory"])
+def test_spooled_payloads_are_copied_exactly(tmp_path, target: str) -> None:  # type: ignore[no-untyped-def]
+    from kg.serialize import Spooled
+
+    spool = tmp_path / "chunk"
+    spool.write_bytes(b"head|" + "第一篇".encode() + b"|" + b"x" * 3_000_000 + b"|tail")
+    first, second = Spooled(str(spool), 5, 9), Spooled(str(spool), 15, 3_000_000)
+    if target == "file":
+        with (tmp_path / "out").open("wb") as out:
+            out.write(b"[")
+            first.copy_to(out)
+            out.write(b"]")
+            second.copy_to(out)
+        data = (tmp_path / "out").read_bytes()
+    else:
+        buffer = io.BytesIO()
+        buffer.write(b"[")
+        first.copy_to(buffer)
+        buffer.write(b"]")
+        second.copy_to(buffer)
+        data = buffer.getvalue()
+    assert data == b"[" + "第一篇".encode() + b"]" + b"x" * 3_000_000

@@ -236,6 +236,7 @@ def _build(args: argparse.Namespace) -> int:
             print(f"kg: {args.output} does not exist yet: full build", file=sys.stderr)
         previous = Previous()  # every article is new
     executor = _executor(args)
+    output = None
     with Progress("building", len(paths), quiet=args.quiet) as progress:
 
         def report(index: int, outcome: ArticleOutcome) -> None:
@@ -260,6 +261,8 @@ def _build(args: argparse.Namespace) -> int:
         except _NothingBuilt:
             return 2
         finally:
+            if output is not None:
+                output.cleanup()
             close = getattr(executor, "close", None)
             if close is not None:
                 close()
@@ -315,6 +318,9 @@ def _output(output: str | None) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
             yield handle
         _publish(tmp, path)
+    except OSError as exc:  # a full disk, an I/O error: the user's to fix, nothing half-written stays
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

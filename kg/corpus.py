@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,7 +241,7 @@ class Previous:
                     if isinstance(graph, ox.NamedNode) and graph_slug(graph.value) is not None:
                         yield (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object),
                                iri(graph.value))
-        except (SyntaxError, ValueError, OSError) as exc:
+        except (SyntaxError, ValueError, OSError, EOFError, zlib.error) as exc:  # EOF, zlib: a broken .gz
             raise InputError(f"{self.path}: cannot update, it does not parse as {self.fmt} "
                              f"({' '.join(str(exc).split())[:200]})") from None
 

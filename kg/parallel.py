@@ -210,12 +210,16 @@ def build_part(tasks: Sequence[Task], part: str, resources: Resources, segmenter
     render = Renderer("nquads")
     outcomes = []
     partial = f"{part}.partial"
-    with open(partial, "wb") as handle:
-        for task in tasks:
-            outcome, quads = extractor(task)
-            handle.write(render(quads))  # type: ignore[arg-type]  # graph by graph, each sorted
-            outcomes.append(outcome)
-    os.replace(partial, part)
+    try:
+        with open(partial, "wb") as handle:
+            for task in tasks:
+                outcome, quads = extractor(task)
+                handle.write(render(quads))  # type: ignore[arg-type]  # graph by graph, each sorted
+                outcomes.append(outcome)
+        os.replace(partial, part)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return outcomes
 
 
@@ -253,7 +257,12 @@ class DaskExecutor:
 
     def _parts_dir(self) -> Path:
         if self.parts is not None:
-            self.parts.mkdir(parents=True, exist_ok=True)
+            try:
+                self.parts.mkdir(parents=True, exist_ok=True)
+                for stale in self.parts.glob("part-*.nq"):  # of an earlier run: not to be loaded with these
+                    stale.unlink()
+            except OSError as exc:
+                raise InputError(f"--parts {self.parts}: cannot use the folder ({exc.strerror or exc})") from None
             return self.parts.resolve()
         import tempfile
 
@@ -278,7 +287,16 @@ class DaskExecutor:
         job = functools.partial(build_part, resources=self.resources, segmenter=self.segmenter)
         futures = client.map(job, partitions, names, pure=False)
         for future, name in zip(futures, names, strict=True):
-            outcomes = future.result()
+            try:
+                outcomes = future.result()
+            except KGError:
+                raise
+            except Exception as exc:  # a worker lost (KilledWorker), a broken cluster
+                raise KGError(f"--dask: a partition failed on the cluster ({type(exc).__name__}: "
+                              f"{' '.join(str(exc).split())[:200]})") from None
+            if not os.path.exists(name):
+                raise InputError(f"--dask: {name} was written by a worker but is not here; --parts must be a "
+                                 "folder the workers and this machine share")
             with open(name, encoding="utf-8", newline="\n") as handle:
                 for outcome in outcomes:
                     quads = [split_nquad(line) for line in itertools.islice(handle, outcome.quads)]

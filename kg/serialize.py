@@ -380,6 +380,11 @@ class Output:
             self.statements += 1
             yield line
 
+    def cleanup(self) -> None:
+        """Remove temporary runs now (``close`` does; this is for a build that stops before it)."""
+        if self._union is not None:
+            self._union.cleanup()
+
 
 class _SortedRuns:
     """N-Triples lines kept sorted in runs; a run beyond ``run_size`` lines goes to a temporary file."""
@@ -391,7 +396,7 @@ class _SortedRuns:
         self._dir: tempfile.TemporaryDirectory[str] | None = None
 
     def add(self, lines: str) -> None:
-        self._buffer.extend(lines.splitlines(keepends=True))  # lines hold no other line breaks (escaped)
+        self._buffer.extend(line + "\n" for line in lines.split("\n")[:-1])
         if len(self._buffer) >= self.run_size:
             self._spill()
 

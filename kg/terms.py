@@ -27,7 +27,7 @@ Triple = tuple[str, str, str]
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029]')
 # IRIREF may not hold these; IRIs minted by kg.iris never do, others are percent-encoded
-_IRI_UNSAFE = re.compile('[\x00-\x20<>"{}|^`\\\\\x7f-\x9f]')
+_IRI_UNSAFE = re.compile('[\x00-\x20<>"{}|^`\\\\\x7f-\x9f\u2028\u2029]')
 
 
 def _escape_char(match: re.Match[str]) -> str:

@@ -381,12 +381,12 @@ class Extractor:
         return self._pipeline
 
     def __call__(self, task: Task) -> Extracted:
-        """One article's quads (sorted), or the error that stopped it."""
+        """One article's quads, or the error that stopped it."""
         try:
             raw = read_article(task.path, task.encoding)
             key = BuildKey(text_sha256(raw), meta_sha256(raw.meta), task.extractor_key)
             doc = self.pipeline.document(raw)
-            quads = sorted(self.pipeline.writer(doc) + key_quads(raw.id, key))
+            quads = self.pipeline.writer(doc) + key_quads(raw.id, key)  # the Renderer sorts each graph
             return ArticleOutcome(task.path, "built", len(quads), task.reason), quads
         except ResourceError:  # broken bundled data fails the whole build, not each article
             raise
@@ -437,7 +437,7 @@ def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None 
     executor = executor or SerialExecutor(Extractor(resources))
     extractor_key = extractor_sha256(resources, executor.segmenter)
     result = CorpusResult()
-    plan: list[tuple[Path, str, list[Quad]] | Task] = []  # reused (path, slug, quads) or to extract
+    plan: list[tuple[Path, str] | Task] = []  # reused (path, slug) or to extract
     for path in ordered(paths):
         plan.append(_plan(path, encoding, previous, extractor_key))
     extracted = executor.map([item for item in plan if isinstance(item, Task)], output.renderer)
@@ -446,7 +446,7 @@ def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None 
             outcome, payload = next(extracted)
             output.add(payload, outcome.quads)
         else:
-            path, slug, _ = item
+            path, slug = item
             quads = previous.take(slug) if previous is not None else []
             outcome = ArticleOutcome(path, "reused", len(quads))
             output.add_quads(quads)
@@ -463,8 +463,8 @@ def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None 
 
 
 def _plan(path: Path, encoding: str | None, previous: Previous | None,
-          extractor_key: str) -> tuple[Path, str, list[Quad]] | Task:
-    """Reuse (path, slug, []) when ``previous`` has the article with the same build key, else a task."""
+          extractor_key: str) -> tuple[Path, str] | Task:
+    """Reuse (path, slug) when ``previous`` has the article with the same build key, else a task."""
     if previous is None:
         return Task(path, encoding, extractor_key)
     try:
@@ -475,7 +475,7 @@ def _plan(path: Path, encoding: str | None, previous: Previous | None,
     key = BuildKey(text_sha256(raw), meta_sha256(raw.meta), extractor_key)
     old = previous.keys.get(slug)
     if old is not None and not key.changes(old):
-        return path, slug, []
+        return path, slug
     previous.claim(slug)  # its old graphs are not written
     changed = key.changes(old) if old is not None else []
     reason = " and ".join(changed) + " changed" if changed else "no build key" if previous.has(slug) else "new"

@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, query, validate, stats, eval, viz.
+"""The ``kg`` command line: build, load, query, validate, stats, eval, viz.
 
 Every failure the user can cause is a :class:`kg.errors.KGError`, printed as one line
 (``kg: error: …``) with a non-zero exit status; no traceback.
@@ -48,11 +48,34 @@ EPILOG_QUERY = """examples:
   kg query out/sco2020.ttl summits
   kg query out/sco2020.ttl attendees --format csv
   kg query out/sco2020.ttl my-query.rq --format json
-  kg query out/sco2020.ttl 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+  kg query out/sco2020.ttl 'SELECT (COUNT(*) AS ?n) WHERE { ?s a skg:Summit }'
+  kg query --store out/store members                # a store made by kg load
 
 bundled queries: summits, documents, initiatives, speeches, persons, organizations, states,
 attendees, members, areas, evidence (see the README for their columns).
-All named graphs of the file are queried together as the default graph."""
+
+The default graph is the merge of the file's named graphs: each triple once, however many
+graphs state it; GRAPH ?g { … } reads the named graphs themselves. The prefixes of kg build's
+Turtle are declared for you: skg:, schema:, org:, prov:, skos:, dct:/dcterms:, nif:, rdf:, rdfs:,
+xsd:, owl:, time:, foaf:, sem:, sh:, wd:, and for ids state: (state:CN), orgid:, person:, city:,
+area:, initiative:, graph: and kgid:. Language tags compare in lower case (the store keeps them so):
+use langMatches(lang(?l), "zh-Hans"), which ignores case, rather than lang(?l) = "zh-Hans".
+Read-only: SPARQL Update and SERVICE (a request to another host) are refused."""
+
+EPILOG_LOAD = """examples:
+  kg load out/corpus.trig --store out/store         # make the store, or add to it
+  kg load archive/parts/*.nq --store out/store      # the parts of a --dask build
+  kg load out/corpus.trig --store out/store         # again after kg build --update: graphs replaced
+  kg query --store out/store attendees
+  kg serve --store out/store
+
+A store is a folder (Oxigraph's RocksDB files and summit-kg-store.json). Loading a file whose named
+graphs (one per article, its inferred facts, the reference) are already in the store replaces
+them; the default graph, the merge of all named graphs, follows. A file of triples (.ttl, .nt)
+goes to the graph .../graph/file/NAME. Each file is read once to check it before the store
+changes. The store normalises literals (integers become xsd:integer, language tags lower case):
+publish the files kg build writes, not a dump of the store. One process writes a store at a time;
+stop kg serve before loading into its store."""
 
 EPILOG_EVAL = """examples:
   kg eval my-articles --gold my-gold                  # writes eval.json in the current folder
@@ -122,25 +145,40 @@ def _parser() -> argparse.ArgumentParser:
                             "pip install 'summit-kg[fast]') (default: jieba)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on standard error")
 
-    query = sub.add_parser("query", help="run a SPARQL query on a graph file",
-                           description="Run SPARQL on a graph file built by `kg build`.",
+    load = sub.add_parser("load", help="load graph files into a persistent SPARQL store",
+                          description="Load graph files into an on-disk store (made if missing) for fast "
+                                      "queries: kg query/stats/viz/validate/serve --store DIR.",
+                          epilog=EPILOG_LOAD, formatter_class=argparse.RawDescriptionHelpFormatter)
+    load.add_argument("graphs", nargs="+", metavar="GRAPH",
+                      help="graph files (.trig, .nq, .jsonld keep named graphs; .ttl, .nt; any of them .gz)")
+    load.add_argument("--store", required=True, metavar="DIR", help="the store folder")
+    load.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on standard error")
+
+    query = sub.add_parser("query", help="run a SPARQL query on a graph file or store",
+                           description="Run SPARQL on a graph file built by `kg build`, or on a store "
+                                       "made by `kg load`: kg query GRAPH QUERY, or kg query --store DIR QUERY.",
+                           usage="kg query (GRAPH | --store DIR) QUERY [--format FORMAT]",
                            epilog=EPILOG_QUERY, formatter_class=argparse.RawDescriptionHelpFormatter)
-    query.add_argument("graph", metavar="GRAPH", help="graph file (.ttl, .trig, .nq, .nt, .jsonld)")
-    query.add_argument("query", metavar="QUERY", help="bundled query name, a .rq file, or SPARQL text")
+    query.add_argument("operands", nargs="+", metavar="GRAPH QUERY",
+                       help="a graph file (.ttl, .trig, .nq, .nt, .jsonld, optionally .gz) unless --store is "
+                            "given, then a bundled query name, a .rq file, or SPARQL text")
+    _store_option(query)
     query.add_argument("--format", default="table", choices=("table", "csv", "tsv", "json"),
                        help="result format; json is W3C SPARQL 1.1 results JSON (default: table)")
 
     validate = sub.add_parser("validate", help="check a graph file against the SHACL shapes",
                               description="Validate a graph against ontology/shapes.ttl. Exit 0 when it "
                                           "conforms, 1 with a report when it does not.")
-    validate.add_argument("graph", metavar="GRAPH")
+    validate.add_argument("graph", nargs="?", metavar="GRAPH")
+    _store_option(validate)
     validate.add_argument("-q", "--quiet", action="store_true", help="no progress display on standard error")
 
     stats = sub.add_parser("stats", help="count instances per class and triples per property",
                            description="Print how many instances each class has and how many triples use "
                                        "each property.", epilog=EPILOG_STATS,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    stats.add_argument("graph", metavar="GRAPH")
+    stats.add_argument("graph", nargs="?", metavar="GRAPH")
+    _store_option(stats)
     stats.add_argument("--central", action="store_true",
                        help="rank the most connected states, persons and initiatives instead")
     stats.add_argument("-n", "--top", type=int, default=10, metavar="N",
@@ -165,7 +203,8 @@ def _parser() -> argparse.ArgumentParser:
                                      "(nodes by class, edges labelled in plain words, the facts and source "
                                      "sentences of whatever is clicked), or GraphML / GEXF for other tools.",
                          epilog=EPILOG_VIZ, formatter_class=argparse.RawDescriptionHelpFormatter)
-    viz.add_argument("graph", metavar="GRAPH", help="graph file (.ttl, .trig, .nq, .nt, .jsonld)")
+    viz.add_argument("graph", nargs="?", metavar="GRAPH", help="graph file (.ttl, .trig, .nq, .nt, .jsonld)")
+    _store_option(viz)
     viz.add_argument("-o", "--output", required=True, metavar="OUT",
                      help="output file; its extension picks what is written: .html page, .graphml, .gexf")
     viz.add_argument("--lang", default="zh", choices=("zh", "en"),
@@ -177,6 +216,16 @@ def _parser() -> argparse.ArgumentParser:
     viz.add_argument("--physics", default="auto", choices=("auto", "on", "off"),
                      help="let the browser move nodes after loading: auto = up to 300 nodes (default: auto)")
     return parser
+
+
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", metavar="DIR", help="read a store made by kg load instead of a graph file")
+
+
+def _graph_store(graph: str | None, store: str | None):  # type: ignore[no-untyped-def]
+    from kg.store import open_graph
+
+    return open_graph(graph, store)
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -193,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handles_signals = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if handles_signals else None
     try:
-        return {"build": _build, "query": _query, "validate": _validate, "stats": _stats,
+        return {"build": _build, "load": _load, "query": _query, "validate": _validate, "stats": _stats,
                 "eval": _eval, "viz": _viz}[args.command](args)
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
@@ -343,12 +392,38 @@ def _write_atomic(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+def _load(args: argparse.Namespace) -> int:
+    from kg.progress import Progress
+    from kg.store import GraphStore, graph_file
+
+    for path in args.graphs:
+        graph_file(path)  # every file exists and has a known format before the store is touched
+    store = GraphStore.open(args.store, create=True)
+    added = replaced = 0
+    with Progress("loading", total=len(args.graphs), quiet=args.quiet) as progress:
+        for path in args.graphs:
+            loaded = store.load(path)
+            added += len(loaded.added)
+            replaced += len(loaded.replaced)
+            progress.advance(f"{path}: {loaded.quads} quads, {len(loaded.added)} graphs added, "
+                             f"{len(loaded.replaced)} replaced")
+    if not args.quiet:
+        print(f"kg: {args.store}: {len(args.graphs)} file{'s' if len(args.graphs) != 1 else ''} loaded, "
+              f"{added} graphs added, {replaced} replaced; {len(store.named_graphs())} named graphs, "
+              f"{store.triple_count()} distinct triples", file=sys.stderr)
+    return 0
+
+
 def _query(args: argparse.Namespace) -> int:
     from kg.query import resolve_query, run_query
-    from kg.store import load_store
 
-    sparql = resolve_query(args.query)
-    store = load_store(args.graph)
+    expected = 1 if args.store else 2
+    if len(args.operands) != expected:
+        usage = "kg query --store DIR QUERY" if args.store else "kg query GRAPH QUERY (or kg query --store DIR QUERY)"
+        raise InputError(f"expected {usage}")
+    graph, query = (None, args.operands[0]) if args.store else args.operands
+    sparql = resolve_query(query)
+    store = _graph_store(graph, args.store)
     sys.stdout.write(run_query(store, sparql, args.format))
     return 0
 
@@ -358,7 +433,7 @@ def _validate(args: argparse.Namespace) -> int:
     from kg.validate import validate_file
 
     with Progress("validating", quiet=args.quiet) as progress:
-        conforms, report = validate_file(args.graph, stage=progress.stage)
+        conforms, report = validate_file(args.graph, stage=progress.stage, store=args.store)
     sys.stdout.write(report if report.endswith("\n") else report + "\n")
     return 0 if conforms else 1
 
@@ -366,9 +441,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     if args.central:
         return _stats_central(args)
-    from kg.store import load_store
-
-    store = load_store(args.graph)
+    store = _graph_store(args.graph, args.store)
     from kg.stats import stats_text
 
     sys.stdout.write(stats_text(store))
@@ -383,7 +456,7 @@ def _stats_central(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise InputError(f"-n must be at least 1, not {args.top}")
-    graph = load(args.graph)
+    graph = load(_graph_store(args.graph, args.store))
     rows = central(graph, args.top)
     words = graph["words"]
     sys.stdout.write("most connected entities: degree centrality over the entity–entity facts the articles give\n\n")
@@ -408,8 +481,8 @@ def _viz(args: argparse.Namespace) -> int:
     from kg.progress import Progress
     from kg.viz import data as viz_data
 
-    with Progress(f"reading {args.graph}", quiet=args.quiet) as progress:
-        graph = viz_data.load(args.graph)
+    with Progress(f"reading {args.graph or args.store}", quiet=args.quiet) as progress:
+        graph = viz_data.load(_graph_store(args.graph, args.store))
         progress.stage(f"drawing {len(graph['nodes'])} nodes")
         if kind == "html":
             from kg.viz.render import render_page

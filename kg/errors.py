@@ -34,3 +34,15 @@ class ValidationError(KGError):
     """The graph does not conform to the SHACL shapes."""
 
     exit_code = 1
+
+
+class QueryRefused(QueryError):
+    """A query this read-only interface does not run: SPARQL Update, ``SERVICE``, ``LOAD``."""
+
+
+class QueryTimeout(QueryError):
+    """A query that did not finish within its time limit; its work was stopped."""
+
+
+class QueryCrashed(QueryError):
+    """A query that made the SPARQL engine's process die (a stack overflow in the engine)."""

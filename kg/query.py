@@ -6,8 +6,12 @@ import io
 import unicodedata
 from importlib import resources as importlib_resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import QueryError
+
+if TYPE_CHECKING:
+    from kg.store import GraphStore
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
@@ -39,18 +43,14 @@ def resolve_query(query: str) -> str:
     raise QueryError(f"unknown bundled query {query!r}; bundled: {', '.join(queries)}")
 
 
-def run_query(store, sparql: str, fmt: str = "table") -> str:  # type: ignore[no-untyped-def]
-    """Run ``sparql`` on ``store`` (all graphs as the default graph) and format the results."""
+def run_query(store: GraphStore, sparql: str, fmt: str = "table") -> str:
+    """Run ``sparql`` on ``store`` (its default graph is the merge of the named graphs) and format
+    the results."""
     import pyoxigraph as ox
 
     if fmt not in RESULT_FORMATS:
         raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
-    try:
-        results = store.query(sparql, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
-    except (OSError, ValueError) as exc:
-        raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+    results = store.query(sparql)
     if isinstance(results, ox.QueryBoolean):
         value = bool(results)
         if fmt == "json":

@@ -7,7 +7,10 @@ then by name.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kg.store import GraphStore
 
 _EXTRA_PREFIXES = {
     "graph": "https://w3id.org/summit-kg/graph/",
@@ -21,15 +24,16 @@ _CLASSES = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class
 """
 _PROPERTIES = """
-SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p
+SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p
 """
-_TRIPLES = """
-SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }
+# triples of the file's own default graph: in the merge but in no named graph
+_DEFAULT_ONLY = """
+SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }
 """
 
 
-def stats_text(store: Any) -> str:
-    """The counts of a pyoxigraph Store as aligned text."""
+def stats_text(store: GraphStore) -> str:
+    """The counts of a graph store as aligned text."""
     import pyoxigraph as ox
 
     from kg.serialize import PREFIXES
@@ -47,17 +51,17 @@ def stats_text(store: Any) -> str:
 
     def rows(sparql: str) -> list[tuple[str, int]]:
         found = [(name(solution[0]), int(solution[1].value))
-                 for solution in store.query(sparql, use_default_graph_as_union=True)
+                 for solution in store.query(sparql)
                  if solution[0] is not None]
         return sorted(found, key=lambda row: (-row[1], row[0]))
 
-    graphs = sorted((name(g), _quads_in(store, g)) for g in store.named_graphs())
-    default_quads = _quads_in(store, ox.DefaultGraph())
-    triples = next(iter(store.query(_TRIPLES, use_default_graph_as_union=True)))[0]
+    graphs = sorted((name(ox.NamedNode(g)), store.graph_size(g)) for g in store.named_graphs())
+    default_quads = int(next(iter(store.query(_DEFAULT_ONLY)))[0].value) if graphs else store.triple_count()
     classes = rows(_CLASSES)
     properties = rows(_PROPERTIES)
 
-    summary = [("named graphs", len(graphs)), ("quads", len(store)), ("distinct triples", int(triples.value))]
+    summary = [("named graphs", len(graphs)), ("quads", sum(n for _, n in graphs) + default_quads),
+               ("distinct triples", store.triple_count())]
     graph_rows = graphs + ([("(default graph)", default_quads)] if default_quads and graphs else [])
     out = _table("", summary)
     if graph_rows:
@@ -65,10 +69,6 @@ def stats_text(store: Any) -> str:
     out += "\n" + _table(f"instances per class ({len(classes)} classes)", classes)
     out += "\n" + _table(f"triples per property ({len(properties)} properties)", properties)
     return out
-
-
-def _quads_in(store: Any, graph: Any) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
 
 
 def _table(title: str, rows: list[tuple[str, int]]) -> str:

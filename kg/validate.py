@@ -52,14 +52,18 @@ _EXTRA_PREFIXES = {
 }
 
 
-def validate_file(path: str | Path, stage: Callable[[str], None] = lambda _: None) -> tuple[bool, str]:
-    """``(conforms, report)`` of the graph file at ``path``; ``InputError`` when it cannot be read.
-    ``stage`` is told what is being done (for a progress display)."""
+def validate_file(path: str | Path | None, stage: Callable[[str], None] = lambda _: None,
+                  store: str | Path | None = None) -> tuple[bool, str]:
+    """``(conforms, report)`` of the graph file at ``path``, or of the store folder ``store``;
+    ``InputError`` when it cannot be read. ``stage`` is told what is being done (for a progress display)."""
     from kg.resources import Resources
 
     resources = Resources()
-    stage(f"reading {path}")
-    data = load_union(path)
+    if (path is None) == (store is None):
+        raise InputError("give a graph file or --store DIR (one of them)")
+    stage(f"reading {path or store}")
+    data = load_union(path) if store is None else load_store_union(
+        store, [*resources.ontology_files, resources.shapes_file])
     for ontology in resources.ontology_files:
         _parse_bundled(data, ontology)
     shapes = _load_shapes(resources.shapes_file)
@@ -96,6 +100,62 @@ def load_union(path: str | Path) -> Graph:
     if len(union) == 0:
         raise InputError(f"{path}: the graph is empty")
     return union
+
+
+def load_store_union(directory: str | Path, ontology_files: list[Path]) -> Graph:
+    """The merge of a store's named graphs, as one rdflib Graph, with the literals the store
+    normalised restored: the datatype the ontology gives a property's values (a store keeps every
+    XSD integer as ``xsd:integer``) and the case of language tags (a store keeps them lower case)."""
+    import pyoxigraph as ox
+    from rdflib import Graph as RdfGraph
+
+    from kg.store import GraphStore
+    from kg.terms import XSD, from_oxigraph, iri, literal
+
+    ranges: dict[str, str] = {}  # property → the integer type the ontology or a shape gives its values
+    paths: dict[str, str] = {}
+    datatypes: dict[str, str] = {}
+    for ontology in ontology_files:
+        for quad in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE):
+            p, o = quad.predicate.value, quad.object
+            if not isinstance(o, ox.NamedNode):
+                continue
+            if p == _RDFS_RANGE and o.value in _INTEGER_TYPES:
+                ranges[quad.subject.value] = o.value
+            elif p == _SH + "path":
+                paths[str(quad.subject)] = o.value
+            elif p == _SH + "datatype" and o.value in _INTEGER_TYPES:
+                datatypes[str(quad.subject)] = o.value
+    for shape, datatype in datatypes.items():
+        if shape in paths:
+            ranges.setdefault(paths[shape], datatype)
+    graphs = GraphStore.open(directory, read_only=True)
+    # a reified statement's rdf:object takes the datatype of its rdf:predicate's values
+    reified = {str(quad.subject): ranges[quad.object.value] for quad in graphs.triples()
+               if quad.predicate.value == _RDF_PREDICATE and quad.object.value in ranges}
+    lines = []
+    for quad in graphs.triples():
+        o, p = quad.object, quad.predicate.value
+        datatype = reified.get(str(quad.subject)) if p == _RDF_OBJECT else ranges.get(p)
+        if datatype and isinstance(o, ox.Literal) and o.datatype.value == XSD + "integer":
+            obj = literal(o.value, None, datatype)
+        else:
+            obj = from_oxigraph(o)
+        lines.append(f"{from_oxigraph(quad.subject)} {iri(p)} {obj} .\n")
+    union = _query_cache_graph()
+    union.parse(data="".join(lines), format="nt")
+    if len(union) == 0:
+        raise InputError(f"{directory}: the store is empty")
+    assert isinstance(union, RdfGraph)
+    return union
+
+
+_RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+_RDF_PREDICATE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"
+_RDF_OBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"
+_INTEGER_TYPES = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+    "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger", "long", "int", "short",
+    "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
 
 
 def _query_cache_graph() -> Graph:

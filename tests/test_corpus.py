@@ -10,14 +10,13 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 import rdflib
 
 from kg import corpus, iris
 from kg.cli import main
 from kg.pipeline.read import read_article
-from kg.store import load_store
+from kg.store import GraphStore, load_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -66,8 +65,8 @@ def article_graph(article: str) -> str:
     return iris.article_graph(article)
 
 
-def rows(store: ox.Store, sparql: str, union: bool = True) -> list[tuple[str, ...]]:
-    result = store.query(sparql, use_default_graph_as_union=union)
+def rows(store: GraphStore, sparql: str) -> list[tuple[str, ...]]:
+    result = store.query(sparql)
     return [tuple(term.value for term in solution) for solution in result]  # type: ignore[union-attr]
 
 
@@ -86,7 +85,7 @@ def graphs_of(path: Path) -> dict[str, set[tuple[object, object, object]]]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ox.Store]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GraphStore]:
     """The synthetic corpus and the development articles, each built once into TriG."""
     out = tmp_path_factory.mktemp("corpus")
     stores = {}
@@ -117,13 +116,13 @@ def articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("corpus_name", ["synthetic", "development"])
-def test_no_two_nodes_of_a_class_share_a_label(built: dict[str, ox.Store], corpus_name: str) -> None:
+def test_no_two_nodes_of_a_class_share_a_label(built: dict[str, GraphStore], corpus_name: str) -> None:
     clashes = rows(built[corpus_name], SAME_LABEL)
     assert clashes == [], "\n".join(" ".join(row) for row in clashes)
 
 
 @pytest.mark.parametrize("corpus_name", ["synthetic", "development"])
-def test_no_node_has_two_chinese_labels(built: dict[str, ox.Store], corpus_name: str) -> None:
+def test_no_node_has_two_chinese_labels(built: dict[str, GraphStore], corpus_name: str) -> None:
     found = rows(built[corpus_name], TWO_LABELS)
     assert found == [], "\n".join(" ".join(row) for row in found)
 
@@ -143,22 +142,21 @@ ONE_NODE = {
 
 
 @pytest.mark.parametrize("case", list(ONE_NODE), ids=list(ONE_NODE))
-def test_one_node_per_entity_across_reports(built: dict[str, ox.Store], case: str) -> None:
+def test_one_node_per_entity_across_reports(built: dict[str, GraphStore], case: str) -> None:
     """An entity named in several reports is one node, used in each report's graph."""
     cls, label, iri, reports = ONE_NODE[case]
     store = built["synthetic"]
     nodes = rows(store, PREFIXES + f'SELECT DISTINCT ?n WHERE {{ ?n a/rdfs:subClassOf* skg:{cls} ; '
                                    f'skos:prefLabel "{label}"@zh-Hans }}')
     assert nodes == [(iri,)]
-    graphs = rows(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }} }}",
-                  union=False)
+    graphs = rows(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }} }}")
     assert {g for (g,) in graphs if corpus.graph_slug(g)} >= {article_graph(a) for a in reports}
 
 
 # ------------------------------------------------------------------------------ (b) one summit, two sources
 
 
-def test_summit_reported_twice_is_about_ed_by_both_reports(built: dict[str, ox.Store]) -> None:
+def test_summit_reported_twice_is_about_ed_by_both_reports(built: dict[str, GraphStore]) -> None:
     store = built["synthetic"]
     about = rows(store, PREFIXES + "SELECT DISTINCT ?summit ?id WHERE { ?a schema:about ?summit ; "
                                    "dcterms:identifier ?id ; a skg:NewsArticle . ?summit a skg:Summit } "
@@ -166,12 +164,11 @@ def test_summit_reported_twice_is_about_ed_by_both_reports(built: dict[str, ox.S
     assert about == [(SAMARKAND, DAILY), (SAMARKAND, XINHUA), (ASTANA, ASTANA_REPORT)]
 
 
-def test_summit_reported_twice_has_evidence_from_both_graphs(built: dict[str, ox.Store]) -> None:
+def test_summit_reported_twice_has_evidence_from_both_graphs(built: dict[str, GraphStore]) -> None:
     store = built["synthetic"]
     evidence = rows(store, PREFIXES + f"""
         SELECT DISTINCT ?g ?article ?predicate WHERE {{ GRAPH ?g {{
-          ?e a skg:Evidence ; rdf:subject <{SAMARKAND}> ; rdf:predicate ?predicate ; skg:article ?article }} }}""",
-                    union=False)
+          ?e a skg:Evidence ; rdf:subject <{SAMARKAND}> ; rdf:predicate ?predicate ; skg:article ?article }} }}""")
     by_graph = defaultdict(set)
     for graph, article, predicate in evidence:
         assert article == ID + "article/" + corpus.graph_slug(graph), (graph, article)  # type: ignore[operator]
@@ -185,7 +182,7 @@ def test_summit_reported_twice_has_evidence_from_both_graphs(built: dict[str, ox
 # ------------------------------------------------------------------------------ build keys
 
 
-def test_article_nodes_carry_their_build_key(built: dict[str, ox.Store]) -> None:
+def test_article_nodes_carry_their_build_key(built: dict[str, GraphStore]) -> None:
     found = rows(built["synthetic"], PREFIXES + """
         SELECT ?id ?text ?meta ?extractor WHERE { ?a a skg:NewsArticle ; dcterms:identifier ?id ;
           skg:sha256 ?text ; skg:metaSha256 ?meta ; skg:extractorSha256 ?extractor } ORDER BY ?id""")

@@ -141,7 +141,7 @@ def _article_text(graph: Path) -> str:
 
     store = load_store(graph)
     rows = list(store.query("SELECT ?t WHERE { ?a <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-                            "isString> ?t }", use_default_graph_as_union=True))
+                            "isString> ?t }"))
     return rows[0][0].value
 
 

@@ -30,10 +30,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from kg.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.store import GraphStore
 
 SKG = "https://w3id.org/summit-kg/ontology#"
 PREFIXES = {
@@ -134,13 +137,16 @@ class _Triple:
         return min(self.kinds, key=_RANK.__getitem__) if self.kinds else "background"
 
 
-def load(path: str | Path) -> dict[str, Any]:
-    """The plain data of a graph file (one-line :class:`InputError` when it cannot be read)."""
-    from kg.store import load_store
+def load(source: str | Path | GraphStore) -> dict[str, Any]:
+    """The plain data of a graph file or store (one-line :class:`InputError` when it cannot be read)."""
+    from kg.store import GraphStore
 
-    data = extract(load_store(path))
+    store = source if isinstance(source, GraphStore) else GraphStore.from_file(source)
+    data = extract(store)
     if not data["nodes"]:
-        raise InputError(f"{path}: nothing to draw (no summit, state, organization, person, document… in the graph)")
+        where = store.location if isinstance(source, GraphStore) else source
+        raise InputError(f"{where or 'the graph'}: nothing to draw (no summit, state, organization, person, "
+                         "document… in the graph)")
     return data
 
 
@@ -178,7 +184,8 @@ def _quads(store: Any) -> list[tuple[str | None, str, str, tuple[str, str, str]]
     for solution in store.query(named):
         g, s, p, o = solution[0], solution[1], solution[2], solution[3]
         out.append((g.value, _term(s)[1], p.value, _term(o)))
-    default = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {_NOT_PROVENANCE} }}"  # the default graph itself
+    # the file's own default graph: the triples of the merge that no named graph holds
+    default = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {_NOT_PROVENANCE} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
     for solution in store.query(default):
         s, p, o = solution[0], solution[1], solution[2]
         out.append((None, _term(s)[1], p.value, _term(o)))
@@ -230,7 +237,7 @@ class _Builder:
             if found:
                 self.classes[s] = found[0][1]
         self.graph_article = self._graph_articles()
-        self.has_evidence = bool(store.query(f"ASK {{ ?e a <{SKG}Evidence> }}", use_default_graph_as_union=True))
+        self.has_evidence = bool(store.query(f"ASK {{ ?e a <{SKG}Evidence> }}"))
         self.triples: dict[tuple[str, str, str], _Triple] = defaultdict(_Triple)
         self.objects: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         self.touch: dict[str, _Triple] = defaultdict(_Triple)  # per node: kinds and articles of all it is in
@@ -352,7 +359,7 @@ class _Builder:
     def _evidence(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Evidence entries (deduplicated, sorted) and their sentences; links them to triples and nodes."""
         raw = []
-        for row in self.store.query(_EVIDENCE, use_default_graph_as_union=True):
+        for row in self.store.query(_EVIDENCE):
             s, p, o = _term(row["s"])[1], row["p"].value, _term(row["o"])
             basis = row["basis"].value if row["basis"] is not None else "stated"
             basis = basis.rsplit("/", 1)[-1] if basis.startswith("http") else basis

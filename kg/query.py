@@ -37,8 +37,7 @@ def resolve_query(query: str) -> str:
             return path.read_text(encoding="utf-8")
         except OSError as exc:
             raise QueryError(f"{query}: cannot read query file ({exc.strerror})") from None
-    upper = query.upper()
-    if any(word in upper for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX")):
+    if any(ch.isspace() or ch in "{}" for ch in query.strip()):  # SPARQL text (checked when it runs)
         return query
     raise QueryError(f"unknown bundled query {query!r}; bundled: {', '.join(queries)}")
 

@@ -136,10 +136,15 @@ def test_query_evidence_points_into_the_text(store) -> None:  # type: ignore[no-
         assert text[start:end] in row["sentence"]
 
 
-@pytest.mark.parametrize("bad", ["summitz", "nonsense words"], ids=["misspelt-name", "not-sparql"])
+@pytest.mark.parametrize("bad", ["summitz", "attendees.csv"], ids=["misspelt-name", "not-a-query-file"])
 def test_query_unknown_name(bad: str) -> None:
     with pytest.raises(QueryError, match="unknown bundled query"):
         resolve_query(bad)
+
+
+def test_query_text_that_is_not_sparql(store) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(QueryError, match="not a SPARQL query"):
+        run_query(store, resolve_query("nonsense words"))
 
 
 def test_query_table_aligns_cjk() -> None:

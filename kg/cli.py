@@ -60,7 +60,9 @@ Turtle are declared for you: skg:, schema:, org:, prov:, skos:, dct:/dcterms:, n
 xsd:, owl:, time:, foaf:, sem:, sh:, wd:, and for ids state: (state:CN), orgid:, person:, city:,
 area:, initiative:, graph: and kgid:. Language tags compare in lower case (the store keeps them so):
 use langMatches(lang(?l), "zh-Hans"), which ignores case, rather than lang(?l) = "zh-Hans".
-Read-only: SPARQL Update and SERVICE (a request to another host) are refused."""
+Read-only: SPARQL Update and SERVICE (a request to another host) are refused. The query runs in
+a child process: --timeout and Ctrl-C stop it, and a query that crashes the SPARQL engine is
+reported in one line (exit 2)."""
 
 EPILOG_LOAD = """examples:
   kg load out/corpus.trig --store out/store         # make the store, or add to it
@@ -163,6 +165,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="a graph file (.ttl, .trig, .nq, .nt, .jsonld, optionally .gz) unless --store is "
                             "given, then a bundled query name, a .rq file, or SPARQL text")
     _store_option(query)
+    query.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="stop the query after this long (default: no limit; Ctrl-C stops it at any time)")
     query.add_argument("--format", default="table", choices=("table", "csv", "tsv", "json"),
                        help="result format; json is W3C SPARQL 1.1 results JSON (default: table)")
 
@@ -422,9 +426,18 @@ def _query(args: argparse.Namespace) -> int:
         usage = "kg query --store DIR QUERY" if args.store else "kg query GRAPH QUERY (or kg query --store DIR QUERY)"
         raise InputError(f"expected {usage}")
     graph, query = (None, args.operands[0]) if args.store else args.operands
+    if args.timeout is not None and args.timeout <= 0:
+        raise InputError(f"--timeout must be more than 0 seconds, not {args.timeout:g}")
     sparql = resolve_query(query)
-    store = _graph_store(graph, args.store)
-    sys.stdout.write(run_query(store, sparql, args.format))
+    from kg.isolate import run_isolated
+    from kg.sparql import check
+
+    check(sparql)  # refused before any file is read
+
+    def work() -> str:
+        return run_query(_graph_store(graph, args.store), sparql, args.format)
+
+    sys.stdout.write(run_isolated(work, args.timeout))
     return 0
 
 

@@ -41,7 +41,10 @@ class QueryRefused(QueryError):
 
 
 class QueryTimeout(QueryError):
-    """A query that did not finish within its time limit; its work was stopped."""
+    """A query that did not finish within its time limit; its work was stopped (exit 124, as
+    timeout(1))."""
+
+    exit_code = 124
 
 
 class QueryCrashed(QueryError):

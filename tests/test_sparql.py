@@ -178,3 +178,35 @@ def test_kg_query_sends_no_request(tmp_path: Path, template: str, capsys: pytest
     finally:
         server.close()
     assert arrived == []
+
+
+@pytest.fixture()
+def small_file(tmp_path: Path) -> Path:
+    path = tmp_path / "small.trig"
+    path.write_text(TRIG, encoding="utf-8")
+    return path
+
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(12)) + " }"
+CRASH = "SELECT * WHERE { BIND(" + "+".join(["1"] * 20000) + " AS ?x) }"  # the engine's stack overflows
+
+
+@pytest.mark.parametrize("query, argv, status, message", [
+    (CARTESIAN, ["--timeout", "0.5"], 124, "did not finish in 0.5 s and was stopped"),
+    (CRASH, [], 2, "the SPARQL engine crashed on this query (SIGSEGV)"),
+    ("summits", ["--timeout", "0"], 2, "--timeout must be more than 0 seconds"),
+], ids=["timeout", "engine-crash", "bad-timeout"])
+def test_kg_query_stops_or_survives_the_engine(small_file: Path, tmp_path: Path, query: str, argv: list[str],
+                                               status: int, message: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    rq = tmp_path / "q.rq"
+    rq.write_text(query, encoding="utf-8")
+    assert main(["query", str(small_file), str(rq) if query != "summits" else query, *argv]) == status
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.err.count("\n") == 1 and captured.out == ""
+
+
+def test_kg_query_answers_within_its_timeout(small_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", str(small_file), "SELECT ?l WHERE { ?s skos:prefLabel ?l }", "--timeout", "30",
+                 "--format", "csv"]) == 0
+    assert "中国" in capsys.readouterr().out

@@ -1,0 +1,401 @@
+"""A pool of worker processes that answer SPARQL queries on one store, for an asyncio server.
+
+pyoxigraph cannot cancel a query, and a query can crash the engine (a stack overflow is a
+segmentation fault, not an exception). So queries never run in the server's process: each worker
+opens the store read-only once and answers one request at a time (:func:`kg.serve.answer.answer`),
+and the server awaits the reply on a socket pair without blocking its event loop. A request waits
+for a free worker and for its answer within one deadline. When the deadline passes while the query
+runs, the worker is killed (SIGKILL) and a fresh one started: :class:`QueryTimeout`. When a worker
+dies under a query, the query gets :class:`QueryCrashed` and the worker is replaced. The server
+stays up either way.
+
+Workers are started by ``forkserver`` (``spawn`` where there is none), never forked from the
+server's own process. Messages go both ways as 12 bytes (header and body lengths, network order),
+a JSON header and a body.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import struct
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError, KGError, QueryCrashed, QueryError, QueryRefused, QueryTimeout
+from kg.serve.answer import Answer, ResultTooLarge
+
+logger = logging.getLogger("kg.serve")
+
+_FRAME = struct.Struct("!IQ")
+_ERRORS: dict[str, type[KGError]] = {cls.__name__: cls for cls in (QueryRefused, ResultTooLarge, QueryError,
+                                                                   InputError)}
+
+
+class WorkerError(KGError):
+    """A worker could not answer for a reason that is not the query's: it could not start, or a bug
+    (the message says which; the server's log has the traceback)."""
+
+
+class NoWorker(WorkerError):
+    """No worker can take a request: the server is stopping, or none could be started."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What a worker needs to answer: the query, the format's name (:mod:`kg.serve.formats`), the
+    row limit and the dataset of the SPARQL protocol (empty: the merge and every named graph)."""
+
+    query: str
+    format: str
+    max_rows: int
+    default_graph: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+class WorkerPool:
+    """``size`` worker processes on the store folder ``store``; use ``async with`` or
+    :meth:`start` and :meth:`close` inside one event loop."""
+
+    def __init__(self, store: str | Path, size: int = 2, *, start_timeout: float = 120.0) -> None:
+        if size < 1:
+            raise InputError(f"--workers must be at least 1, not {size}")
+        self.store = str(store)
+        self.size = size
+        self.start_timeout = start_timeout
+        self.replaced = 0  # workers started after a timeout or a crash
+        self.last_error = ""  # why the last worker could not start
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._workers: set[_Worker] = set()
+        self._starting = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    async def __aenter__(self) -> WorkerPool:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def alive(self) -> int:
+        """Workers ready now (busy or idle), not counting those starting."""
+        return len(self._workers)
+
+    async def start(self) -> None:
+        """Start the workers and wait until each has opened the store; the first worker's error
+        (:class:`InputError` for a store it cannot open) when one cannot."""
+        self._idle = asyncio.Queue()
+        started = await asyncio.gather(*(self._spawn() for _ in range(self.size)), return_exceptions=True)
+        for worker in started:
+            if isinstance(worker, _Worker):
+                self._idle.put_nowait(worker)
+        errors = [e for e in started if isinstance(e, BaseException)]
+        if errors:
+            await self.close()
+            raise errors[0]
+
+    async def run(self, request: QueryRequest, timeout: float) -> Answer:
+        """The answer to ``request`` within ``timeout`` seconds, waiting for a worker included.
+
+        Raises what the query raises in the worker (:class:`QueryError` and its kinds),
+        :class:`QueryTimeout`, :class:`QueryCrashed` or :class:`WorkerError`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        worker = await self._acquire(deadline, timeout)
+        if loop.time() >= deadline:  # it came free just as the time ran out: nothing was sent to it
+            assert self._idle is not None
+            self._idle.put_nowait(worker)
+            raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {timeout:g} s; try again later")
+        try:
+            header, body = await asyncio.wait_for(worker.call(_request_header(request)),
+                                                  max(deadline - loop.time(), 0.0))
+        except asyncio.TimeoutError:
+            self._retire(worker)
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s, the time limit of this endpoint; "
+                               "its work was stopped") from None
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            code = await worker.wait_exit(2.0)
+            self._retire(worker)
+            raise QueryCrashed(f"the query crashed the SPARQL engine ({_death(code)}); the worker was replaced; "
+                               "simplify the query") from None
+        except BaseException:  # cancelled (shutdown, client gone): the worker is mid-query
+            self._retire(worker)
+            raise
+        assert self._idle is not None
+        self._idle.put_nowait(worker)
+        if "error" in header:
+            raise _error(header)
+        return Answer(body, header["rows"], header["form"])
+
+    async def close(self) -> None:
+        """Stop every worker (SIGKILL: they only read) and wait for them to end."""
+        self._closed = True
+        while self._tasks:  # replacements starting, processes being reaped (cancelling may add some)
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        workers = list(self._workers)
+        for worker in workers:
+            worker.kill()
+        self._workers.clear()
+        await asyncio.gather(*(worker.bury() for worker in workers))
+
+    def kill_all(self) -> None:
+        """Kill every worker now, without an event loop (a last resort on the way out)."""
+        for worker in list(self._workers):
+            worker.kill()
+
+    # -- inside ------------------------------------------------------------------------------
+
+    async def _acquire(self, deadline: float, timeout: float) -> _Worker:
+        assert self._idle is not None, "start() the pool first"
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._closed:
+                raise NoWorker("the server is stopping")
+            if not self._workers and not self._starting:
+                self._replace_later()
+                raise NoWorker(f"no worker is running; the last one could not start: {self.last_error}")
+            # not asyncio.wait_for(queue.get()): on Python 3.10 it can drop an item it got as it times out
+            getter = asyncio.ensure_future(self._idle.get())
+            try:
+                await asyncio.wait({getter}, timeout=max(deadline - loop.time(), 0.0))
+            finally:
+                if not getter.done():
+                    getter.cancel()
+            try:
+                worker = await getter
+            except asyncio.CancelledError:
+                raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {timeout:g} s; "
+                                   "try again later") from None
+            if worker.process.exitcode is None:
+                return worker
+            self._retire(worker)  # it died while idle (killed from outside)
+
+    async def _spawn(self) -> _Worker:
+        """Start one worker and wait until it has opened the store."""
+        parent, child = socket.socketpair()
+        process = process_context().Process(target=_worker_main, args=(child, self.store),
+                                            name="kg-serve-worker", daemon=True)
+        self._starting += 1
+        worker = None
+        try:
+            try:
+                process.start()
+            except OSError as exc:
+                raise WorkerError(f"cannot start a worker process: {exc}") from None
+            finally:
+                child.close()
+            reader, writer = await asyncio.open_connection(sock=parent)
+            worker = _Worker(process, reader, writer)
+            header, _ = await asyncio.wait_for(worker.receive(), self.start_timeout)
+        except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
+            code = await worker.wait_exit(1.0) if worker is not None else None
+            self._forget(worker, process, parent)
+            why = "it did not start in time" if isinstance(exc, asyncio.TimeoutError) else _death(code)
+            raise WorkerError(f"a worker could not open {self.store}: {why}") from None
+        except BaseException:
+            self._forget(worker, process, parent)
+            raise
+        finally:
+            self._starting -= 1
+        if "error" in header:
+            self._forget(worker, process, parent)
+            raise _error(header)
+        self._workers.add(worker)
+        return worker
+
+    def _forget(self, worker: _Worker | None, process: Any, sock: socket.socket) -> None:
+        if worker is not None:
+            worker.kill()
+            self._bury_later(worker)
+        else:
+            if process.pid is not None and process.exitcode is None:
+                process.kill()
+            sock.close()
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker that is mid-query or dead, and start another in its place."""
+        self._workers.discard(worker)
+        worker.kill()
+        self._bury_later(worker)
+        self._replace_later()
+
+    def _replace_later(self) -> None:
+        if not self._closed:
+            self._later(self._replace())
+
+    def _bury_later(self, worker: _Worker) -> None:
+        self._later(worker.bury())
+
+    def _later(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _replace(self) -> None:
+        try:
+            worker = await self._spawn()
+        except KGError as exc:
+            self.last_error = str(exc)
+            logger.error("kg serve: a worker could not be started: %s", exc)
+            return
+        if self._closed:
+            self._workers.discard(worker)
+            worker.kill()
+            await worker.bury()
+            return
+        self.replaced += 1
+        assert self._idle is not None
+        self._idle.put_nowait(worker)
+
+
+class _Worker:
+    """The server's end of one worker: its process and its socket."""
+
+    def __init__(self, process: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.process = process
+        self.reader = reader
+        self.writer = writer
+        self.buried = False
+
+    async def call(self, header: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        self.writer.write(_FRAME.pack(len(head), 0) + head)
+        await self.writer.drain()
+        return await self.receive()
+
+    async def receive(self) -> tuple[dict[str, Any], bytes]:
+        head_size, body_size = _FRAME.unpack(await self.reader.readexactly(_FRAME.size))
+        header = json.loads(await self.reader.readexactly(head_size))
+        body = await self.reader.readexactly(body_size) if body_size else b""
+        return header, body
+
+    def kill(self) -> None:
+        if not self.buried and self.process.exitcode is None:
+            self.process.kill()
+        self.writer.close()
+
+    async def wait_exit(self, timeout: float) -> int | None:
+        """The exit code once the process has ended (negative: killed by that signal), or None
+        when it is still running after ``timeout`` seconds; never blocks the loop."""
+        if self.buried or self.process.exitcode is not None:
+            return int(self.process.exitcode) if not self.buried else None
+        loop = asyncio.get_running_loop()
+        ended = loop.create_future()
+        fd = self.process.sentinel
+        loop.add_reader(fd, lambda: ended.done() or ended.set_result(None))
+        try:
+            await asyncio.wait({ended}, timeout=timeout)
+        finally:
+            loop.remove_reader(fd)
+        code = self.process.exitcode
+        return None if code is None else int(code)
+
+    async def bury(self) -> None:
+        """Wait for a killed process to end and release what it holds."""
+        if not self.buried and await self.wait_exit(10.0) is not None:
+            self.buried = True
+            self.process.close()
+
+
+def _request_header(request: QueryRequest) -> dict[str, Any]:
+    return {"query": request.query, "format": request.format, "max_rows": request.max_rows,
+            "default_graph": list(request.default_graph), "named_graphs": list(request.named_graphs)}
+
+
+def _error(header: dict[str, Any]) -> KGError:
+    if header["error"] == "internal":
+        logger.error("kg serve: a worker failed: %s\n%s", header["message"], header.get("traceback", ""))
+        return WorkerError(f"internal error: {header['message']}")
+    return _ERRORS.get(header["error"], WorkerError)(header["message"])
+
+
+def _death(code: int | None) -> str:
+    if code is None:
+        return "its process stopped answering"
+    if code < 0:
+        try:
+            return f"its process was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"its process was killed by signal {-code}"
+    return f"its process exited with status {code}"
+
+
+def process_context() -> Any:
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+# -- the worker's side -------------------------------------------------------------------------
+
+
+def _worker_main(sock: socket.socket, store: str) -> None:
+    """A worker process: open the store, then answer requests until the server closes the socket."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server decides
+    from kg.serve.answer import answer
+    from kg.store import GraphStore
+
+    try:
+        graphs = GraphStore.open(store, read_only=True)
+    except KGError as exc:
+        _send(sock, {"error": type(exc).__name__, "message": str(exc)})
+        return
+    _send(sock, {"ready": os.getpid()})
+    while True:
+        message = _receive(sock)
+        if message is None:
+            return
+        request = message[0]
+        try:
+            result = answer(graphs, request["query"], request["format"], max_rows=request["max_rows"],
+                            default_graph=request["default_graph"] or None,
+                            named_graphs=request["named_graphs"] or None)
+        except KGError as exc:
+            _send(sock, {"error": type(exc).__name__, "message": str(exc)})
+        except Exception as exc:  # a bug: reported to the server, which logs it with the traceback
+            _send(sock, {"error": "internal", "message": f"{type(exc).__name__}: {' '.join(str(exc).split())}",
+                         "traceback": traceback.format_exc()})
+        else:
+            _send(sock, {"rows": result.rows, "form": result.form}, result.body)
+
+
+def _send(sock: socket.socket, header: dict[str, Any], body: bytes = b"") -> None:
+    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    sock.sendall(_FRAME.pack(len(head), len(body)) + head)
+    if body:
+        sock.sendall(body)
+
+
+def _receive(sock: socket.socket) -> tuple[dict[str, Any], bytes] | None:
+    frame = _read(sock, _FRAME.size)
+    if frame is None:
+        return None
+    head_size, body_size = _FRAME.unpack(frame)
+    head = _read(sock, head_size)
+    body = _read(sock, body_size) if body_size else b""
+    if head is None or body is None:
+        return None
+    return json.loads(head), body
+
+
+def _read(sock: socket.socket, size: int) -> bytes | None:
+    """Exactly ``size`` bytes, or None when the server closed the socket."""
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            return None
+        got += n
+    return bytes(buffer)

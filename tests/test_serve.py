@@ -1,0 +1,555 @@
+"""``kg serve``: the SPARQL 1.1 Protocol over a real uvicorn on 127.0.0.1 (a free port), its worker
+processes, limits and refusals, checked against pyoxigraph answering the same store directly."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.cli import main
+from kg.query import bundled_queries
+from kg.serve.answer import answer
+from kg.serve.app import ServeConfig, create_app, server_config
+from kg.serve.formats import negotiate
+from kg.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "data" / "articles" / "sco2020_video_summit.txt"
+ARTICLE_GRAPH = "https://w3id.org/summit-kg/graph/article/sco2020_video_summit"
+MAX_ROWS = 2000
+TIMEOUT = 2.0
+SELECT = "SELECT ?s ?label WHERE { ?s a skg:Summit ; skos:prefLabel ?label } ORDER BY ?s ?label"
+CONSTRUCT = "CONSTRUCT { ?s a skg:Summit ; skos:prefLabel ?label } WHERE { ?s a skg:Summit ; skos:prefLabel ?label }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cartesian product, billions
+CRASH = "SELECT * WHERE { BIND(" + "+".join(["1"] * 20000) + " AS ?x) }"  # overflows the engine's stack
+RESULT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values"}
+GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+               "rdfxml": "application/rdf+xml"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("serve")
+    graph = folder / "sco2020.trig"
+    assert main(["build", str(ARTICLE), "-o", str(graph), "-q"]) == 0
+    store = folder / "store"
+    GraphStore.open(store, create=True).load(graph)
+    return {"graph": graph, "store": store}
+
+
+@pytest.fixture(scope="module")
+def direct(built: dict[str, Path]) -> GraphStore:
+    """The served store, opened read-only here too: the answers the endpoint must give."""
+    return GraphStore.open(built["store"], read_only=True)
+
+
+class Served:
+    """The app on a real uvicorn in a thread (its workers are processes)."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        import uvicorn
+
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = uvicorn.Server(server_config(create_app(config), config))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        self.client = httpx.Client(base_url=self.url, timeout=30, trust_env=False)
+
+    def close(self) -> None:
+        self.client.close()
+        self.server.should_exit = True
+        self.thread.join(30)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def served(built: dict[str, Path]) -> Iterator[Served]:
+    server = Served(ServeConfig(store=built["store"], label="sco2020.trig", workers=2, timeout=TIMEOUT,
+                                max_rows=MAX_ROWS))
+    yield server
+    server.close()
+
+
+@pytest.fixture()
+def client(served: Served) -> httpx.Client:
+    return served.client
+
+
+def solutions(body: bytes, fmt: str) -> list[dict[str, str]]:
+    results = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, fmt.upper()))
+    return [{v.value: str(s[v]) for v in results.variables if s[v] is not None} for s in results]
+
+
+def expected_solutions(direct: GraphStore, query: str, **dataset: Any) -> list[dict[str, str]]:
+    body = direct.query(query, **dataset).serialize(format=ox.QueryResultsFormat.JSON)
+    return solutions(body, "json")
+
+
+def triples(body: bytes, fmt: str) -> set[str]:
+    name = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}[fmt]
+    return {str(t) for t in ox.parse(body, format=getattr(ox.RdfFormat, name))}
+
+
+# -- results in every format -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(RESULT_TYPES), ids=list(RESULT_TYPES))
+def test_select_in_every_result_format_by_accept(client: httpx.Client, direct: GraphStore, fmt: str) -> None:
+    response = client.get("/sparql", params={"query": SELECT}, headers={"Accept": RESULT_TYPES[fmt]})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == RESULT_TYPES[fmt]
+    expected = expected_solutions(direct, SELECT)
+    assert expected
+    if fmt == "csv":
+        table = list(csv.reader(io.StringIO(response.text)))
+        assert table[0] == ["s", "label"] and len(table) == len(expected) + 1
+    else:
+        assert solutions(response.content, fmt) == expected
+
+
+@pytest.mark.parametrize("fmt", list(GRAPH_TYPES), ids=list(GRAPH_TYPES))
+def test_construct_in_every_graph_format_by_accept(client: httpx.Client, direct: GraphStore, fmt: str) -> None:
+    response = client.post("/sparql", data={"query": CONSTRUCT}, headers={"Accept": GRAPH_TYPES[fmt]})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == GRAPH_TYPES[fmt]
+    expected = {str(t) for t in direct.query(CONSTRUCT)}
+    assert expected and triples(response.content, fmt) == expected
+
+
+@pytest.mark.parametrize(("form", "value", "media"), [
+    ("SELECT", "tsv", "text/tab-separated-values"), ("SELECT", "xml", "application/sparql-results+xml"),
+    ("SELECT", "text/csv", "text/csv"), ("CONSTRUCT", "json-ld", "application/ld+json"),
+    ("CONSTRUCT", "nt", "application/n-triples"), ("CONSTRUCT", "rdf+xml", "application/rdf+xml"),
+], ids=["tsv", "xml", "media-type", "json-ld", "nt", "rdf+xml"])
+def test_format_parameter_overrides_accept(client: httpx.Client, form: str, value: str, media: str) -> None:
+    query = SELECT if form == "SELECT" else CONSTRUCT
+    response = client.get("/sparql", params={"query": query, "format": value},
+                          headers={"Accept": "application/sparql-results+json, text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].split(";")[0] == media
+
+
+@pytest.mark.parametrize(("form", "accept", "name"), [
+    ("SELECT", None, "json"), ("SELECT", "*/*", "json"), ("CONSTRUCT", None, "turtle"),
+    ("SELECT", "text/csv;q=0.5, text/tab-separated-values", "tsv"),
+    ("CONSTRUCT", "application/json", "jsonld"), ("ASK", "application/xml", "xml"),
+    ("SELECT", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "xml"),
+], ids=["select-default", "any", "graph-default", "q-values", "json-graph", "ask-xml", "browser"])
+def test_negotiation(form: str, accept: str | None, name: str) -> None:
+    assert negotiate(form, accept).name == name
+
+
+def test_ask_and_describe(client: httpx.Client) -> None:
+    ask = client.get("/sparql", params={"query": "ASK { ?s a skg:Summit }"})
+    assert ask.json() == {"head": {}, "boolean": True}
+    describe = client.get("/sparql", params={"query": "DESCRIBE state:CN"}, headers={"Accept": "text/turtle"})
+    assert describe.status_code == 200 and "state:CN" in describe.text
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct"], ids=["get", "post-form", "post-sparql-query"])
+def test_protocol_operations(client: httpx.Client, direct: GraphStore, how: str) -> None:
+    if how == "get":
+        response = client.get("/sparql", params={"query": SELECT})
+    elif how == "form":
+        response = client.post("/sparql", data={"query": SELECT})
+    else:
+        response = client.post("/sparql", content=SELECT.encode(),
+                               headers={"Content-Type": "application/sparql-query; charset=utf-8"})
+    assert response.status_code == 200, response.text
+    assert solutions(response.content, "json") == expected_solutions(direct, SELECT)
+
+
+def test_default_graph_uri_and_named_graph_uri(client: httpx.Client, direct: GraphStore) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    inside = client.get("/sparql", params={"query": count, "default-graph-uri": ARTICLE_GRAPH})
+    merge = client.get("/sparql", params={"query": count})
+    assert solutions(inside.content, "json") == expected_solutions(direct, count, default_graph=[ARTICLE_GRAPH])
+    assert solutions(inside.content, "json") != solutions(merge.content, "json")
+    names = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    named = client.post("/sparql", content=names.encode(), params={"named-graph-uri": ARTICLE_GRAPH},
+                        headers={"Content-Type": "application/sparql-query"})
+    assert solutions(named.content, "json") == [{"g": f"<{ARTICLE_GRAPH}>"}]
+    bad = client.get("/sparql", params={"query": count, "default-graph-uri": "not an iri"})
+    assert bad.status_code == 400 and "default-graph-uri" in bad.text
+
+
+# -- SPARQLWrapper -----------------------------------------------------------------------------
+
+
+# SPARQLWrapper reads JSON-LD and RDF/XML into rdflib's ConjunctiveGraph, which rdflib 7 deprecates
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize(("fmt", "method"), [
+    ("JSON", "GET"), ("XML", "GET"), ("CSV", "POST"), ("TSV", "POST"), ("JSON", "POSTDIRECTLY"),
+    ("TURTLE", "GET"), ("N-Triples", "POST"), ("JSONLD", "POST"), ("RDFXML", "GET"),
+], ids=["json", "xml", "csv", "tsv", "json-post-directly", "turtle", "n-triples", "json-ld", "rdf-xml"])
+def test_sparqlwrapper(served: Served, direct: GraphStore, fmt: str, method: str) -> None:
+    import SPARQLWrapper as sw
+
+    wrapper = sw.SPARQLWrapper(f"{served.url}/sparql")
+    graph_result = fmt in ("TURTLE", "N-Triples", "JSONLD", "RDFXML")
+    wrapper.setQuery(CONSTRUCT if graph_result else SELECT)
+    if fmt == "N-Triples":  # SPARQLWrapper has no name for it: plain content negotiation
+        wrapper.setOnlyConneg(True)
+        wrapper.addCustomHttpHeader("Accept", "application/n-triples")
+        wrapper.setReturnFormat(sw.TURTLE)
+    else:
+        wrapper.setReturnFormat(getattr(sw, fmt))
+    if method == "POSTDIRECTLY":
+        wrapper.setMethod(sw.POST)
+        wrapper.setRequestMethod(sw.POSTDIRECTLY)
+    else:
+        wrapper.setMethod(getattr(sw, method))
+    result = wrapper.query().convert()
+    if graph_result:
+        expected = {str(t) for t in direct.query(CONSTRUCT)}
+        graph = result if isinstance(result, rdflib.Graph) else rdflib.Graph().parse(
+            data=result, format="nt" if fmt == "N-Triples" else "turtle")
+        assert len(graph) == len(expected) > 0
+    elif fmt == "JSON":
+        assert len(result["results"]["bindings"]) == len(expected_solutions(direct, SELECT))
+    elif fmt == "XML":
+        assert len(result.getElementsByTagName("result")) == len(expected_solutions(direct, SELECT))
+    else:
+        lines = result.decode("utf-8").splitlines()
+        assert len(lines) == len(expected_solutions(direct, SELECT)) + 1
+
+
+# -- the service description, CORS, pages, the log --------------------------------------------
+
+
+def test_service_description_parses(client: httpx.Client, served: Served, direct: GraphStore) -> None:
+    response = client.get("/sparql")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    (service,) = graph.subjects(rdflib.RDF.type, sd.Service)
+    assert graph.value(service, sd.endpoint) == rdflib.URIRef(f"{served.url}/sparql")
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
+    assert len(set(graph.objects(service, sd.resultFormat))) == 8
+    assert (service, sd.feature, sd.UnionDefaultGraph) not in graph  # the default graph is the merge
+    default = graph.value(graph.value(service, sd.defaultDataset), sd.defaultGraph)
+    triples_of = rdflib.URIRef("http://rdfs.org/ns/void#triples")
+    assert int(graph.value(default, triples_of)) == direct.triple_count()
+    names = {str(name) for name in graph.objects(None, sd.name)}
+    assert names == set(direct.named_graphs())
+
+
+def test_cors(client: httpx.Client) -> None:
+    simple = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://example.org"})
+    assert simple.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in simple.headers
+    preflight = client.options("/sparql", headers={"Origin": "http://example.org",
+                                                   "Access-Control-Request-Method": "POST",
+                                                   "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_query_page_and_network_page(client: httpx.Client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "/sparql" in page.text
+    network = client.get("/network")
+    assert network.status_code == 200 and "vis" in network.text and "<html" in network.text.lower()
+    start = time.monotonic()
+    assert client.get("/network").text == network.text  # drawn once
+    assert time.monotonic() - start < 1
+
+
+def test_one_log_line_per_request(client: httpx.Client, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="kg.serve"):
+        client.post("/sparql", data={"query": SELECT})
+        client.post("/sparql", data={"query": "SELECT * WHERE {"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "kg.serve"]
+    assert len(lines) == 2
+    assert " POST /sparql 200 " in lines[0] and "SELECT" in lines[0] and " rows" in lines[0]
+    assert " POST /sparql 400 " in lines[1] and "error: SPARQL syntax error" in lines[1]
+
+
+# -- refusals and limits -----------------------------------------------------------------------
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.sock.close()
+
+
+@pytest.mark.parametrize("request_kind", ["service", "service-lower-case", "load-as-query", "load-as-update",
+                                          "insert-as-query", "update-form", "update-body"])
+def test_nothing_leaves_and_writes_are_refused(client: httpx.Client, request_kind: str) -> None:
+    listener = Listener()
+    target = f"http://127.0.0.1:{listener.port}/sparql"
+    try:
+        if request_kind == "service":
+            query = f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}"
+            response = client.get("/sparql", params={"query": query})
+        elif request_kind == "service-lower-case":
+            query = f"select * {{ service silent <{target}> {{ ?s ?p ?o }} }}"
+            response = client.post("/sparql", data={"query": query})
+        elif request_kind == "load-as-query":
+            response = client.post("/sparql", data={"query": f"LOAD <{target}>"})
+        elif request_kind == "load-as-update":
+            response = client.post("/sparql", data={"update": f"LOAD <{target}>"})
+        elif request_kind == "insert-as-query":
+            response = client.get("/sparql", params={"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"})
+        elif request_kind == "update-form":
+            response = client.post("/sparql", data={"update": "DROP ALL"})
+        else:
+            response = client.post("/sparql", content=f"LOAD <{target}>".encode(),
+                                   headers={"Content-Type": "application/sparql-update"})
+        time.sleep(0.2)
+    finally:
+        listener.close()
+    assert response.status_code == 403
+    assert len(response.text.strip().splitlines()) == 1 and "refused" in response.text
+    assert listener.connections == 0
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+@pytest.mark.parametrize(("kwargs", "status", "words"), [
+    ({"params": {"query": "SELECT * WHERE {"}}, 400, "syntax error at line 1"),
+    ({"params": {"query": "SELECT ?x WHERE { ?x a undeclared:Thing }"}}, 400, "undeclared prefix"),
+    ({"params": {"query": "no query here"}}, 400, "not a SPARQL query"),
+    ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "give one"),
+    ({"method": "POST", "data": {"format": "json"}}, 400, "no query"),
+    ({"params": {"query": SELECT}, "headers": {"Accept": "image/png"}}, 406, "offered"),
+    ({"params": {"query": CONSTRUCT, "format": "csv"}}, 406, "not a format of CONSTRUCT"),
+    ({"method": "POST", "content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415,
+     "application/sparql-query"),
+    ({"method": "POST", "content": b"ASK {}", "headers": {"Content-Type": "application/sparql-query; charset=latin-1"}},
+     415, "UTF-8"),
+    ({"method": "POST", "data": {"query": "ASK {}" + " " * (1 << 20)}}, 413, "larger than"),
+    ({"method": "PUT", "content": b"ASK {}"}, 405, ""),
+], ids=["syntax", "prefix", "not-a-query", "two-queries", "no-query", "406-accept", "406-format", "415-type",
+        "415-charset", "413-body", "405-put"])
+def test_request_errors_are_one_line(client: httpx.Client, kwargs: dict[str, Any], status: int, words: str) -> None:
+    method = kwargs.pop("method", "GET")
+    response = client.request(method, "/sparql", **kwargs)
+    assert response.status_code == status
+    assert words in response.text and len(response.text.strip().splitlines()) == 1
+
+
+def test_a_url_longer_than_the_limit_is_414(served: Served) -> None:
+    import http.client
+    from urllib.parse import quote
+
+    host, port = served.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)  # httpx refuses such URLs itself
+    try:
+        connection.request("GET", "/sparql?query=" + quote("ASK {}#") + "x" * (1 << 20))
+        response = connection.getresponse()
+        assert response.status == 414 and b"POST the query" in response.read()
+    finally:
+        connection.close()
+
+
+def test_errors_are_json_for_a_client_preferring_it(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * WHERE {"}, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.json()["status"] == 400
+    assert "syntax error" in response.json()["error"]
+
+
+@pytest.mark.parametrize("fmt", list(RESULT_TYPES) + ["turtle"], ids=list(RESULT_TYPES) + ["turtle"])
+def test_row_limit_is_an_error_never_a_cut_answer(client: httpx.Client, fmt: str) -> None:
+    query = ("CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }} LIMIT {}" if fmt == "turtle"
+             else "SELECT * WHERE {{ ?s ?p ?o }} LIMIT {}")
+    exact = client.get("/sparql", params={"query": query.format(MAX_ROWS), "format": fmt})
+    assert exact.status_code == 200
+    over = client.get("/sparql", params={"query": query.format(MAX_ROWS + 1), "format": fmt})
+    assert over.status_code == 400 and f"more than {MAX_ROWS:,}" in over.text
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"], ids=["json", "csv"])
+def test_row_count_is_exact_when_values_look_like_rows(direct: GraphStore, fmt: str) -> None:
+    # a value holding ',{' (JSON) or CRLF (CSV) raises the quick count: the answer is counted again exactly
+    query = 'SELECT ?x WHERE { VALUES ?x { "a,{b" "c\\r\\nd" "e,{},f" } }'
+    result = answer(direct, query, fmt, max_rows=3)
+    assert result.rows == 3
+    with pytest.raises(Exception, match="more than 2 rows"):
+        answer(direct, query, fmt, max_rows=2)
+
+
+def full_pool(client: httpx.Client) -> None:
+    """Wait until both workers are ready (after a test that had some killed)."""
+    deadline = time.monotonic() + 60
+    while client.get("/health").json()["workers"] < 2:
+        assert time.monotonic() < deadline, "the workers were not replaced"
+        time.sleep(0.1)
+
+
+def test_timeout_stops_the_query_and_the_next_is_answered(client: httpx.Client) -> None:
+    full_pool(client)
+    start = time.monotonic()
+    response = client.post("/sparql", data={"query": SLOW})
+    assert response.status_code == 503 and "did not finish within 2 s" in response.text
+    assert time.monotonic() - start < TIMEOUT + 3
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
+def test_a_query_that_crashes_the_engine_gets_an_error_and_the_server_stays_up(client: httpx.Client) -> None:
+    full_pool(client)
+    replaced = client.get("/health").json()["replaced"]
+    response = client.post("/sparql", data={"query": CRASH})
+    assert response.status_code == 500 and "crashed the SPARQL engine" in response.text
+    assert "SIGSEGV" in response.text or "SIGABRT" in response.text
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    full_pool(client)
+    assert client.get("/health").json()["replaced"] == replaced + 1
+
+
+def test_requests_wait_for_a_free_worker_within_the_deadline(client: httpx.Client) -> None:
+    results: list[int] = []
+
+    def slow() -> None:
+        results.append(client.post("/sparql", data={"query": SLOW}).status_code)
+
+    full_pool(client)
+    threads = [threading.Thread(target=slow) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results == [503, 503, 503]
+    full_pool(client)
+    assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+# -- the command -------------------------------------------------------------------------------
+
+SERVE = """
+import argparse, signal, sys
+from kg.serve.cli import add_arguments, run
+def stop(signum, frame):
+    raise KeyboardInterrupt
+signal.signal(signal.SIGTERM, stop)
+parser = argparse.ArgumentParser()
+add_arguments(parser)
+try:
+    sys.exit(run(parser.parse_args(sys.argv[1:])))
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_serve_command_a_graph_file_on_a_free_port(built: dict[str, Path], tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(built["graph"]), "--port", "0", "--workers", "1"],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stderr is not None
+        lines = [proc.stderr.readline(), proc.stderr.readline()]
+        assert lines[0].startswith("kg: loading")
+        assert lines[1].startswith("kg: serving sco2020.trig at http://127.0.0.1:") and "Ctrl-C" in lines[1]
+        url = lines[1].split(" at ")[1].split()[0]
+        assert len(list(tmp_path.glob("kg-serve-*"))) == 1
+        with httpx.Client(trust_env=False, timeout=30) as client:
+            assert client.get(f"{url}sparql", params={"query": "ASK { ?s a skg:Summit }"}).json()["boolean"]
+        log = proc.stderr.readline()
+        assert " GET /sparql 200 " in log and "ASK" in log
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, rest = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in rest
+    assert not list(tmp_path.glob("kg-serve-*"))  # the temporary store is removed
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--port", "0"], "give a graph file or --store DIR"),
+    (["--store", "{missing}", "--port", "0"], "no such folder"),
+    (["{graph}", "--timeout", "0"], "--timeout must be at least"),
+    (["{graph}", "--workers", "0"], "--workers must be at least 1"),
+    (["{graph}", "--host", "no-such-host.invalid"], "--host no-such-host.invalid"),
+], ids=["no-operand", "missing-store", "timeout", "workers", "host"])
+def test_serve_command_errors(built: dict[str, Path], tmp_path: Path, argv: list[str], message: str) -> None:
+    import argparse
+
+    from kg.errors import InputError
+    from kg.serve.cli import add_arguments, run
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    argv = [a.format(graph=built["graph"], missing=tmp_path / "missing") for a in argv]
+    with pytest.raises(InputError, match=message):
+        run(parser.parse_args(argv))
+
+
+def test_a_port_in_use_is_one_line(built: dict[str, Path]) -> None:
+    import argparse
+
+    from kg.errors import InputError
+    from kg.serve.cli import add_arguments, run
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        with pytest.raises(InputError, match=f"cannot listen on 127.0.0.1:{port}"):
+            run(parser.parse_args(["--store", str(built["store"]), "--port", str(port)]))
+
+
+def test_json_answer_is_what_pyoxigraph_writes(direct: GraphStore) -> None:
+    for name, query in bundled_queries().items():
+        written = direct.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+        result = answer(direct, query, "json", max_rows=100_000)
+        assert result.body == written, name
+        assert result.rows == len(json.loads(written)["results"]["bindings"]), name
+        xml = answer(direct, query, "xml", max_rows=100_000)
+        assert len(ET.fromstring(xml.body).findall(".//{http://www.w3.org/2005/sparql-results#}result")) == xml.rows
+
+
+def test_workers_on_a_folder_that_is_not_a_store_is_one_line(tmp_path: Path) -> None:
+    import asyncio
+
+    from kg.errors import InputError
+    from kg.serve.workers import WorkerPool
+
+    async def start() -> None:
+        await WorkerPool(tmp_path, 1).start()
+
+    with pytest.raises(InputError, match="not a summit-kg store"):
+        asyncio.run(start())

@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, load, query, validate, stats, eval, viz.
+"""The ``kg`` command line: build, load, query, push, validate, stats, eval, viz.
 
 Every failure the user can cause is a :class:`kg.errors.KGError`, printed as one line
 (``kg: error: …``) with a non-zero exit status; no traceback.
@@ -170,6 +170,13 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--format", default="table", choices=("table", "csv", "tsv", "json"),
                        help="result format; json is W3C SPARQL 1.1 results JSON (default: table)")
 
+    from kg import push_cli
+
+    push = sub.add_parser("push", help="send a graph file to a SPARQL server (Graph Store protocol)",
+                          description=push_cli.DESCRIPTION, epilog=push_cli.EPILOG,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    push_cli.add_arguments(push)
+
     validate = sub.add_parser("validate", help="check a graph file against the SHACL shapes",
                               description="Validate a graph against ontology/shapes.ttl. Exit 0 when it "
                                           "conforms, 1 with a report when it does not.")
@@ -246,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handles_signals = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if handles_signals else None
     try:
-        return {"build": _build, "load": _load, "query": _query, "validate": _validate, "stats": _stats,
+        return {"build": _build, "load": _load, "query": _query, "push": _push, "validate": _validate, "stats": _stats,
                 "eval": _eval, "viz": _viz}[args.command](args)
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
@@ -439,6 +446,12 @@ def _query(args: argparse.Namespace) -> int:
 
     sys.stdout.write(run_isolated(work, args.timeout))
     return 0
+
+
+def _push(args: argparse.Namespace) -> int:
+    from kg import push_cli
+
+    return push_cli.run(args)
 
 
 def _validate(args: argparse.Namespace) -> int:

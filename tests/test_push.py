@@ -681,23 +681,13 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Iterator
 
 
 SERVERS = ["oxigraph", "virtuoso"]
-# Bundled queries Virtuoso 7.2 cannot compile as written (issue 10: rewritten, they give the same
-# rows from kg query, the oxigraph server and Virtuoso). Strict: once they run, these cases fail
-# until they are taken off this list.
-VIRTUOSO_CANNOT_COMPILE = {
-    "members": "COALESCE(MIN(?a), MIN(?b)) in a grouped subquery: SQ156 Bad dfe in sqlo_place_exp",
-    "summits": "EXISTS inside BIND: SQ074; STRLANG(…, 'zh-Hans') is refused; the many OPTIONALs exceed the "
-               "cost estimate of 400 s",
-}
 
 
 def _cases() -> list[object]:
     cases: list[object] = []
     for query in _bundled():
         for server in SERVERS:
-            reason = VIRTUOSO_CANNOT_COMPILE.get(query) if server == "virtuoso" else None
-            marks = [pytest.mark.xfail(strict=True, reason=f"Virtuoso 7.2: {reason}")] if reason else []
-            cases.append(pytest.param(server, query, marks=marks, id=f"{query}-{server}"))
+            cases.append(pytest.param(server, query, id=f"{query}-{server}"))
     return cases
 
 

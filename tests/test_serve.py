@@ -553,3 +553,12 @@ def test_workers_on_a_folder_that_is_not_a_store_is_one_line(tmp_path: Path) -> 
 
     with pytest.raises(InputError, match="not a summit-kg store"):
         asyncio.run(start())
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                                ("0.0.0.0", False), ("192.168.1.10", False), ("example.org", False)],
+                         ids=["ipv4", "localhost", "ipv6", "any", "lan", "name"])
+def test_only_loopback_addresses_pass_without_a_warning(host: str, loopback: bool) -> None:
+    from kg.serve.cli import _loopback
+
+    assert _loopback(host) is loopback

@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, load, query, push, validate, stats, eval, viz.
+"""The ``kg`` command line: build, load, query, serve, push, validate, stats, eval, viz.
 
 Every failure the user can cause is a :class:`kg.errors.KGError`, printed as one line
 (``kg: error: …``) with a non-zero exit status; no traceback.
@@ -171,6 +171,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="result format; json is W3C SPARQL 1.1 results JSON (default: table)")
 
     from kg import push_cli
+    from kg.serve import cli as serve_cli
+
+    serve = sub.add_parser("serve", help="serve a graph file or store as a read-only SPARQL 1.1 endpoint",
+                           description=serve_cli.DESCRIPTION, epilog=serve_cli.EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve_cli.add_arguments(serve)
 
     push = sub.add_parser("push", help="send a graph file to a SPARQL server (Graph Store protocol)",
                           description=push_cli.DESCRIPTION, epilog=push_cli.EPILOG,
@@ -253,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handles_signals = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if handles_signals else None
     try:
-        return {"build": _build, "load": _load, "query": _query, "push": _push, "validate": _validate, "stats": _stats,
+        return {"build": _build, "load": _load, "query": _query, "push": _push, "serve": _serve,
+                "validate": _validate, "stats": _stats,
                 "eval": _eval, "viz": _viz}[args.command](args)
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
@@ -446,6 +453,12 @@ def _query(args: argparse.Namespace) -> int:
 
     sys.stdout.write(run_isolated(work, args.timeout))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kg.serve.cli import run
+
+    return run(args)
 
 
 def _push(args: argparse.Namespace) -> int:

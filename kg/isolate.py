@@ -38,7 +38,7 @@ def run_isolated(work: Callable[[], Any], timeout: float | None = None) -> Any:
             status, payload = receive.recv()
         except EOFError:
             child.join()
-            raise QueryCrashed(f"the SPARQL engine crashed on this query ({_cause(child.exitcode)}); "
+            raise QueryCrashed(f"the SPARQL engine crashed on this query ({exit_cause(child.exitcode)}); "
                                "it is probably too long or too deeply nested: simplify it") from None
     finally:
         if child.is_alive():
@@ -66,7 +66,8 @@ def _child(work: Callable[[], Any], send: Any) -> None:
     send.close()
 
 
-def _cause(exitcode: int | None) -> str:
+def exit_cause(exitcode: int | None) -> str:
+    """What ended a process, from its exit code: ``SIGSEGV`` (killed by a signal) or ``exit status N``."""
     if exitcode is not None and exitcode < 0:
         try:
             return signal.Signals(-exitcode).name

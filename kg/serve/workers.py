@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, KGError, QueryCrashed, QueryError, QueryRefused, QueryTimeout
+from kg.isolate import exit_cause
 from kg.serve.answer import Answer, ResultTooLarge
 
 logger = logging.getLogger("kg.serve")
@@ -323,12 +324,7 @@ def _error(header: dict[str, Any]) -> KGError:
 def _death(code: int | None) -> str:
     if code is None:
         return "its process stopped answering"
-    if code < 0:
-        try:
-            return f"its process was killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"its process was killed by signal {-code}"
-    return f"its process exited with status {code}"
+    return f"its process {'was killed by' if code < 0 else 'exited with'} {exit_cause(code)}"
 
 
 def process_context() -> Any:

@@ -154,14 +154,20 @@ class GraphStore:
                                   .replace("LIST_GRAPHS", _values(replaced, ", ")))
                 for graph in replaced:
                     self.store.remove_graph(graph)
-            with _open(path) as handle:
-                if target is None:
-                    self.store.load(handle, format=fmt)
-                else:
-                    self.store.load(handle, format=fmt, to_graph=target)
-            named = sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=str)
-            if named:
-                self.store.update(_ADD_MERGED.replace("VALUES_GRAPHS", _values(named)))
+            options = {} if target is None else {"to_graph": target}
+            if self.location is None:  # in memory: one transaction, then the merge of the new graphs
+                with _open(path) as handle:
+                    self.store.load(handle, format=fmt, **options)
+                named = sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=str)
+                if named:
+                    self.store.update(_ADD_MERGED.replace("VALUES_GRAPHS", _values(named)))
+            else:  # on disk: Oxigraph's bulk loader (sorted files straight into RocksDB), several times faster
+                with _open(path) as handle:
+                    self.store.bulk_load(handle, format=fmt, **options)
+                with _open(path) as handle:
+                    default = ox.DefaultGraph()
+                    self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                                           for q in ox.parse(handle, format=fmt))
         except (OSError, ValueError, SyntaxError) as exc:
             raise InputError(f"{path}: cannot load ({_one_line(exc)})") from None
         if self.location is not None:

@@ -1,10 +1,10 @@
 """The query page of ``kg serve`` (``kg.serve.page.query_page``): its HTML, and the page in a real
-browser running an example query against a stub endpoint on 127.0.0.1.
+browser, served by ``kg serve``'s application on 127.0.0.1, running an example query and showing
+its rows.
 
 The browser tests need Debian's ``chromium`` (as ``tests/test_viz_browser.py``) and are skipped,
-with the reason, only when ``/usr/bin/chromium`` is absent. The stub endpoint is a Starlette app in
-a thread (uvicorn on a free port of 127.0.0.1) that answers SELECT queries with pyoxigraph over the
-development article built with ``kg build``; the real ``kg serve`` app has its own tests.
+with the reason, only when ``/usr/bin/chromium`` is absent. The application serves a store of the
+development article built with ``kg build``, on uvicorn in a thread on a free port of 127.0.0.1.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -31,7 +31,7 @@ VENDOR = ROOT / "data" / "vendor" / "yasgui"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = 30_000
 #: Attributes through which markup makes the browser fetch something.
 FETCHING = {"src", "href", "srcset", "action", "formaction", "poster", "data", "background", "ping", "manifest"}
 
@@ -179,71 +179,48 @@ def test_vendored_files_are_what_the_tool_wrote() -> None:
 # --- in a browser -------------------------------------------------------------------------------------------
 
 
-class StubServer:
-    """The query page at ``/``, a SELECT-only SPARQL endpoint at ``/sparql`` over ``store``, a
-    placeholder at ``/network``; uvicorn in a thread on a free port of 127.0.0.1."""
+class Served:
+    """``kg serve``'s application over ``store`` on a real uvicorn in a thread, on a free port of
+    127.0.0.1 (its query workers are processes)."""
 
-    def __init__(self, store) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, store: Path) -> None:
         import uvicorn
-        from starlette.applications import Starlette
-        from starlette.requests import Request
-        from starlette.responses import HTMLResponse, Response
-        from starlette.routing import Route
 
-        self.page = query_page()
-        self.queries: list[str] = []
+        from kg.serve.app import ServeConfig, create_app, server_config
 
-        async def sparql(request: Request) -> Response:
-            import pyoxigraph as ox
-
-            if request.method == "POST":  # application/x-www-form-urlencoded, as YASGUI sends it
-                query = parse_qs((await request.body()).decode("utf-8"), strict_parsing=True)["query"][0]
-            else:
-                query = request.query_params["query"]
-            self.queries.append(query)
-            results = store.query(query, use_default_graph_as_union=True)
-            return Response(results.serialize(format=ox.QueryResultsFormat.JSON),
-                            media_type="application/sparql-results+json")
-
-        app = Starlette(routes=[
-            Route("/", lambda _r: HTMLResponse(self.page)),
-            Route("/sparql", sparql, methods=["GET", "POST"]),
-            Route("/network", lambda _r: HTMLResponse("<!DOCTYPE html><title>network</title>")),
-        ])
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
+        config = ServeConfig(store=store, label="sco2020", workers=1, timeout=60)
+        self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none",
-                                                    http="h11", access_log=False))
+        self.server = uvicorn.Server(server_config(create_app(config), config))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
-    def __enter__(self) -> StubServer:
+    def __enter__(self) -> Served:
         self.thread.start()
-        for _ in range(500):
+        for _ in range(6000):
             if self.server.started:
                 return self
             self.thread.join(0.01)
-        raise AssertionError("the stub server did not start")
+        raise AssertionError("kg serve did not start")
 
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
-        self.thread.join(10)
+        self.thread.join(30)
         self.sock.close()
 
 
 @pytest.fixture(scope="module")
-def store(sco2020: dict[str, Path]):  # type: ignore[no-untyped-def]
-    """The development article built with ``kg build`` (shared fixture), in an in-memory store."""
-    import pyoxigraph as ox
+def store(sco2020: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The development article built with ``kg build`` (shared fixture), loaded into a store."""
+    from kg.store import GraphStore
 
-    store = ox.Store()
-    store.load(path=str(sco2020[".trig"]), format=ox.RdfFormat.TRIG)
-    return store
+    folder = tmp_path_factory.mktemp("page") / "store"
+    GraphStore.open(folder, create=True).load(sco2020[".trig"])
+    return folder
 
 
 @pytest.fixture(scope="module")
-def served(store) -> Iterator[StubServer]:  # type: ignore[no-untyped-def]
-    with StubServer(store) as server:
+def served(store: Path) -> Iterator[Served]:
+    with Served(store) as server:
         yield server
 
 
@@ -261,7 +238,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture()
-def opened(browser, served: StubServer) -> Iterator[tuple[object, list[str], list[str]]]:  # type: ignore[no-untyped-def]
+def opened(browser, served: Served) -> Iterator[tuple[object, list[str], list[str]]]:  # type: ignore[no-untyped-def]
     """The page in a fresh browser context (a fresh profile: empty localStorage), ready; with the
     URL of every request and every console error and page error."""
     context = browser.new_context(service_workers="block")
@@ -286,7 +263,7 @@ def foreign(requests: list[str]) -> list[str]:
     return [url for url in requests if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"]
 
 
-def test_page_runs_an_example_and_shows_rows(opened, served: StubServer, store) -> None:  # type: ignore[no-untyped-def]
+def test_page_runs_an_example_and_shows_rows(opened, served: Served, store) -> None:  # type: ignore[no-untyped-def]
     page, requests, errors = opened
     queries = bundled_queries()
     first = next(iter(queries))
@@ -298,11 +275,12 @@ def test_page_runs_an_example_and_shows_rows(opened, served: StubServer, store) 
     page.click(".tabPanel.active .yasqe_queryButton")
     rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
     rows.first.wait_for()
-    expected = list(store.query(queries["members"], use_default_graph_as_union=True))
+    from kg.store import GraphStore
+
+    expected = list(GraphStore.open(store, read_only=True).query(queries["members"]))
     assert 0 < len(expected) <= 50  # one page of the table
     assert rows.count() == len(expected)
     assert expected[0]["label"].value in rows.first.inner_text()
-    assert served.queries[-1] == queries["members"]
     assert not foreign(requests), foreign(requests)
     assert {urlsplit(u).path for u in requests} >= {"/", "/sparql"}
     assert not errors
@@ -325,7 +303,7 @@ def test_no_completion_asks_another_host_and_prefixes_are_declared(opened) -> No
     assert not errors
 
 
-def test_network_link_opens_the_network_page(opened, served: StubServer) -> None:  # type: ignore[no-untyped-def]
+def test_network_link_opens_the_network_page(opened, served: Served) -> None:  # type: ignore[no-untyped-def]
     page, requests, errors = opened
     page.click("#kg-network")
     page.wait_for_url(served.url + "/network")

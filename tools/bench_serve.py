@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Benchmark of the SPARQL store and endpoint (a benchmark, not a test: it measures and prints).
+
+    .venv/bin/python tools/bench_serve.py [--articles 400] [--requests 10000] [--clients 50]
+                                          [--repeat 5] [--work DIR] [--json FILE]
+
+1. Makes (or reuses, from the work folder) a synthetic corpus of ``--articles`` invented reports
+   (tools/synth_corpus.py) and builds it to N-Quads (``kg build --jobs 2``); 400 articles give
+   about 1.2 million quads.
+2. Loads it into a fresh store with ``kg load`` (timed) and counts the named-graph quads and the
+   distinct triples of the merge.
+3. For every bundled query: the median of ``--repeat`` runs of pyoxigraph called directly on the
+   same store (``Store.read_only(DIR).query(text, prefixes=…)``, results serialised to SPARQL JSON,
+   as a client would need them), and the median of ``--repeat`` requests to ``kg serve --store DIR``
+   over HTTP (POST form, ``Accept: application/sparql-results+json``, one kept-alive connection),
+   after one warm-up each; the ratio endpoint ÷ direct.
+4. ``--requests`` requests from ``--clients`` concurrent clients (asyncio, httpx): bundled queries
+   in proportion to their cost (cheap ones more often), 2 % invalid queries (400 expected),
+   1 % updates (403 expected) and ``--slow`` cartesian products that must stop at the server's
+   ``--timeout`` (503 expected); queries that take more than a quarter of ``--timeout`` directly
+   are left out of the mix (the latencies of step 3 run on a server with a 600 s timeout).
+   Reports the status counts, the failures (anything not expected: connection errors, other
+   statuses), and p50 / p99 latency.
+
+Prints a Markdown table for the README; ``--json`` writes every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KG = [sys.executable, "-m", "kg"]
+
+
+def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def, type-arg]
+    return subprocess.run(argv, check=True, cwd=ROOT, **kwargs)
+
+
+def corpus(work: Path, articles: int) -> Path:
+    folder = work / f"synthetic-{articles}"
+    graph = work / f"synthetic-{articles}.nq"
+    if not graph.exists():
+        if not folder.exists():
+            run([sys.executable, "tools/synth_corpus.py", "-n", str(articles), str(folder)], stdout=subprocess.DEVNULL)
+        print(f"building {articles} articles …", file=sys.stderr)
+        run([*KG, "build", str(folder), "-o", str(graph), "--jobs", "2", "-q"])
+    return graph
+
+
+def load(work: Path, graph: Path) -> tuple[Path, float]:
+    store = work / "store"
+    if store.exists():
+        run(["rm", "-rf", str(store)])
+    start = time.perf_counter()
+    run([*KG, "load", str(graph), "--store", str(store), "-q"])
+    return store, time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def latency(store: Path, url: str, queries: dict[str, str], repeat: int) -> dict[str, dict[str, float]]:
+    """Per query, interleaved: pyoxigraph directly in this process, then the endpoint (the server
+    idle meanwhile), ``repeat`` times after a warm-up of each; medians. The HTTP client is the
+    standard library's, connected before the clock starts (as a kept-alive connection would be;
+    the server closes idle ones after 5 s), so the figure is the server's, not a client's."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+
+    import pyoxigraph as ox
+
+    from kg.sparql import PREFIXES
+
+    db = ox.Store.read_only(str(store))
+    where = urlsplit(url)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+    out = {}
+    for name, text in queries.items():
+        direct, endpoint = [], []
+        rows = 0
+        for i in range(repeat + 1):
+            start = time.perf_counter()
+            body = db.query(text, prefixes=PREFIXES).serialize(format=ox.QueryResultsFormat.JSON)
+            elapsed = time.perf_counter() - start
+            rows = len(json.loads(body)["results"]["bindings"])
+            if i:
+                direct.append(elapsed)
+            connection = http.client.HTTPConnection(where.hostname, where.port, timeout=600)
+            connection.connect()
+            start = time.perf_counter()
+            connection.request("POST", where.path, body=urlencode({"query": text}), headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            elapsed = time.perf_counter() - start
+            connection.close()
+            if response.status != 200:
+                raise SystemExit(f"{name}: HTTP {response.status}: {answer[:200]!r}")
+            if i:
+                endpoint.append(elapsed)
+        out[name] = {"rows": rows, "direct_s": statistics.median(direct), "endpoint_s": statistics.median(endpoint)}
+    return out
+
+
+INVALID = "SELECT * WHERE { ?s ?p "
+UPDATE = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+async def load_test(url: str, queries: dict[str, str], cost: dict[str, float], requests: int, clients: int,
+                    slow: int, seed: int) -> dict[str, object]:
+    import httpx
+
+    rng = random.Random(seed)
+    names = sorted(queries)
+    weights = [1.0 / max(cost[name], 1e-3) for name in names]  # cheap queries more often
+    plan: list[tuple[str, str, int]] = []
+    for _ in range(requests):
+        roll = rng.random()
+        if roll < 0.02:
+            plan.append(("invalid", INVALID, 400))
+        elif roll < 0.03:
+            plan.append(("update", UPDATE, 403))
+        else:
+            name = rng.choices(names, weights)[0]
+            plan.append((name, queries[name], 200))
+    for index in rng.sample(range(requests), slow):
+        plan[index] = ("timeout", SLOW, 503)
+    queue: asyncio.Queue[tuple[str, str, int]] = asyncio.Queue()
+    for item in plan:
+        queue.put_nowait(item)
+    latencies: dict[str, list[float]] = {}
+    statuses: dict[str, int] = {}
+    failures: list[str] = []
+
+    async def client(http: httpx.AsyncClient) -> None:
+        while True:
+            try:
+                kind, text, expected = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            start = time.perf_counter()
+            try:
+                response = await http.post(url, data={"query": text},
+                                           headers={"Accept": "application/sparql-results+json"})
+                status = response.status_code
+            except httpx.HTTPError as exc:
+                status = -1
+                failures.append(f"{kind}: {type(exc).__name__}")
+            latencies.setdefault(kind, []).append(time.perf_counter() - start)
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+            if status != expected and status != -1:
+                failures.append(f"{kind}: {status} (expected {expected})")
+
+    start = time.perf_counter()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=900, limits=limits) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    wall = time.perf_counter() - start
+    every = sorted(x for values in latencies.values() for x in values)
+    ok = sorted(x for kind, values in latencies.items() if kind not in ("timeout",) for x in values)
+
+    def pct(values: list[float], p: float) -> float:
+        return values[min(len(values) - 1, int(round(p * (len(values) - 1))))] if values else float("nan")
+
+    return {"requests": requests, "clients": clients, "wall_s": wall, "statuses": statuses,
+            "failures": len(failures), "failure_examples": failures[:10],
+            "p50_s": pct(every, 0.5), "p99_s": pct(every, 0.99),
+            "p50_without_timeouts_s": pct(ok, 0.5), "p99_without_timeouts_s": pct(ok, 0.99),
+            "per_kind": {kind: {"n": len(v), "p50_s": pct(sorted(v), 0.5), "p99_s": pct(sorted(v), 0.99)}
+                         for kind, v in sorted(latencies.items())}}
+
+
+@contextlib.contextmanager
+def serve(store: Path, workers: int, timeout: float) -> Iterator[str]:
+    """``kg serve --store`` on a free port of 127.0.0.1, ready; its /sparql URL."""
+    import httpx
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    server = subprocess.Popen([*KG, "serve", "--store", str(store), "--port", str(port), "--workers", str(workers),
+                               "--timeout", str(timeout), "--max-rows", "10000000"],
+                              cwd=ROOT, stderr=subprocess.DEVNULL if not os.environ.get("BENCH_LOG") else None)
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=10000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--slow", type=int, default=10, help="cartesian products that must time out")
+    parser.add_argument("--timeout", type=float, default=5.0, help="the server's --timeout")
+    parser.add_argument("--workers", type=int, default=2, help="the server's --workers")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-serve"))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from kg.query import bundled_queries
+    from kg.store import GraphStore
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    graph = corpus(args.work, args.articles)
+    store, load_s = load(args.work, graph)
+    graphs = GraphStore.open(store, read_only=True)
+    quads = sum(graphs.graph_size(g) for g in graphs.named_graphs())
+    triples = graphs.triple_count()
+    del graphs
+    print(f"store: {quads:,} quads in {len(GraphStore.open(store, read_only=True).named_graphs())} named graphs, "
+          f"{triples:,} distinct triples; kg load {load_s:.1f} s", file=sys.stderr)
+
+    queries = bundled_queries()
+    with serve(store, args.workers, timeout=600) as url:
+        latencies = latency(store, url, queries, args.repeat)
+    cost = {name: latencies[name]["direct_s"] for name in queries}
+    mix = {name: text for name, text in queries.items() if cost[name] < args.timeout / 4}
+    stress: dict[str, object] = {}
+    if args.requests:
+        with serve(store, args.workers, timeout=args.timeout) as url:
+            stress = asyncio.run(load_test(url, mix, cost, args.requests, args.clients, args.slow, args.seed))
+        stress["mix"] = sorted(mix)
+    if args.json:
+        args.json.write_text(json.dumps({"articles": args.articles, "quads": quads, "triples": triples,
+                                         "load_s": load_s, "latency": latencies, "stress": stress}, indent=1),
+                             encoding="utf-8")
+    rows = []
+    for name in queries:
+        figures = latencies[name]
+        rows.append((name, figures["rows"], figures["direct_s"] * 1000, figures["endpoint_s"] * 1000,
+                     figures["endpoint_s"] / figures["direct_s"]))
+    print(f"\n{args.articles} synthetic articles: {quads:,} quads, {triples:,} distinct triples; "
+          f"kg load {load_s:.1f} s ({quads / load_s:,.0f} quads/s); {platform.python_version()}, "
+          f"{os.cpu_count()} cores\n")
+    print("| query | rows | pyoxigraph direct (ms) | endpoint (ms) | endpoint ÷ direct |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, n, d, e, r in rows:
+        print(f"| {name} | {n:,} | {d:.1f} | {e:.1f} | {r:.2f} |")
+    if not stress:
+        return 0
+    print(f"\nmix: {', '.join(stress['mix'])}")
+    print(f"{stress['requests']:,} requests, {stress['clients']} clients, {stress['wall_s']:.0f} s: "
+          f"statuses {stress['statuses']}; unexpected failures {stress['failures']}; "
+          f"p50 {stress['p50_s'] * 1000:.0f} ms, p99 {stress['p99_s'] * 1000:.0f} ms "
+          f"(without the timeouts: p50 {stress['p50_without_timeouts_s'] * 1000:.0f} ms, "
+          f"p99 {stress['p99_without_timeouts_s'] * 1000:.0f} ms)")
+    if stress["failure_examples"]:
+        print("failures:", stress["failure_examples"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -196,3 +196,12 @@ def test_validate_reads_a_store_as_the_file_it_was_loaded_from(built: dict[str, 
     assert main(["validate", "--store", str(built["store"]), "-q"]) == status
     assert capsys.readouterr().out == report
     assert "xsd:integer" not in report
+
+
+def test_viz_and_central_read_a_store(built: dict[str, Path], tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.html"
+    assert main(["viz", "--store", str(built["store"]), "-o", str(page), "-q"]) == 0
+    assert "撒马尔罕" in page.read_text(encoding="utf-8")
+    assert main(["stats", "--store", str(built["store"]), "--central", "-n", "3"]) == 0
+    assert "most connected" in capsys.readouterr().out

@@ -187,7 +187,7 @@ def small_file(tmp_path: Path) -> Path:
     return path
 
 
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(12)) + " }"
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(20)) + " }"  # 3^20 rows
 CRASH = "SELECT * WHERE { BIND(" + "+".join(["1"] * 20000) + " AS ?x) }"  # the engine's stack overflows
 
 

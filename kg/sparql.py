@@ -12,9 +12,13 @@ before any I/O:
 * brackets nested deeper than :data:`MAX_DEPTH`: the engine's recursive parser overflows its
   stack (a segmentation fault, not an error) on a few thousand levels.
 
-The lexer only ever hides text inside what SPARQL itself reads as a string, IRI or comment (it
-does not decode ``\\u`` escapes outside them, and neither does Oxigraph), so a keyword the engine
-would execute cannot be hidden from it. A keyword inside a string (``"SERVICE"``) is data and passes.
+The lexer only skips what SPARQL itself reads as a string, IRI or comment (it does not decode
+``\\u`` escapes outside them, and neither does Oxigraph). Oxigraph reads keywords without a word
+boundary (``trueSERVICE <x> {}`` is the literal true, then SERVICE), so SERVICE is refused anywhere
+in a word except in the local part of a prefixed name (after its ':'), and brackets inside what
+looks like an IRI count towards the depth. A keyword inside a string (``"SERVICE"``) is data and
+passes. The ``kg serve`` workers and ``kg query``'s child are a second line: an engine crash costs
+a process, not the server.
 """
 from __future__ import annotations
 
@@ -69,15 +73,13 @@ class Checked:
 def check(text: str) -> Checked:
     """The query's form, or a :class:`QueryRefused` (update, ``SERVICE``) or :class:`QueryError`
     (nesting, no query form) before the engine sees it."""
-    depth = deepest = 0
+    depth = 0
     form = ""
     for match in _LEXER.finditer(text):
         kind = match.lastgroup
         if kind == "word":
             word = match.group().upper()
-            # A keyword is letters only; in a word without ':' (not a prefixed name) any run of
-            # letters may be one, as in ``1.SERVICE`` (the number 1, the end of a triple, SERVICE).
-            if "SERVICE" in (_LETTERS.findall(word) if ":" not in word else ()):
+            if _hides_service(word):
                 raise QueryRefused("SERVICE is refused: a federated query would send requests to another host; "
                                    "query the data loaded here")
             if not form and word in QUERY_FORMS:
@@ -85,24 +87,38 @@ def check(text: str) -> Checked:
             elif not form and word in UPDATE_WORDS:
                 raise QueryRefused(f"SPARQL Update ({word}) is refused: this is a read-only query interface; "
                                    "graphs are written by kg build and kg load")
-        elif kind == "open":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_DEPTH:
-                raise QueryError(f"the query nests brackets more than {MAX_DEPTH} deep "
-                                 f"(at line {_line(text, match.start())}); simplify it")
-        elif kind == "close":
-            depth -= 1
+        elif kind in ("open", "close", "iri"):
+            # brackets inside what looks like an IRI count too: ``?a<((…1))&&?b>0`` is a comparison
+            for char in match.group():
+                if char in "{([":
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise QueryError(f"the query nests brackets more than {MAX_DEPTH} deep "
+                                         f"(at line {_line(text, match.start())}); simplify it")
+                elif char in "})]":
+                    depth -= 1
     if not form:
         raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
     return Checked(text, form)
+
+
+def _hides_service(word: str) -> bool:
+    """Whether the engine may read the keyword SERVICE in this upper-cased word: it reads keywords
+    without a word boundary, so ``TRUESERVICE``, ``1SERVICE`` and ``SERVICE:X`` (SERVICE, then the
+    prefixed name ``:x``) all hold one. Only after a ':' is it part of a prefixed name's local part
+    (``EX:CUSTOMERSERVICE``); a prefix named ``service:`` is refused with them."""
+    at = word.find("SERVICE")
+    while at >= 0:
+        if ":" not in word[:at]:
+            return True
+        at = word.find("SERVICE", at + 1)
+    return False
 
 
 def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-_LETTERS = re.compile(r"[A-Z]+")
 _CLASS = re.compile(r"\[[^\[\]]*\]")
 _EXPECTED = re.compile(r'"[^"]*"|[A-Za-z][\w ]*\w')
 _POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
@@ -134,6 +150,8 @@ def _prefix_at(text: str, line: int, column: int) -> str:
     lines = text.splitlines()
     if not 0 < line <= len(lines):
         return ""
-    before = lines[line - 1][: max(column - 1, 0)]
-    found = re.search(r"([A-Za-z][\w.-]*)?:[^\s:]*$", before)
-    return found.group(1) or "" if found else ""
+    token = _TOKEN_END.split(lines[line - 1][: max(column - 1, 0)])[-1]
+    return token.split(":", 1)[0] if ":" in token else ""
+
+
+_TOKEN_END = re.compile(r"[\s{}()\[\],;]")

@@ -59,7 +59,13 @@ def test_updates_are_refused(text: str) -> None:
     "SELECT * WHERE { ?s ?p \"x\"SERVICE <http://127.0.0.1:9/> { } }",
     "SELECT * WHERE { ?s ?p ?o } # a comment\nSERVICE",
     "ASK { SERVICE ?endpoint { } }",
-], ids=["plain", "lowercase-silent", "after-dot", "after-number", "after-string", "after-comment", "variable"])
+    "SELECT * { SERVICE:x { } }",
+    "SELECT * { SERVICEwd:Q1 { } }",
+    "SELECT * { ?s ?p trueSERVICE <http://127.0.0.1:9/> { } }",
+    "SELECT * { ?s ?p 1SERVICE <http://127.0.0.1:9/> { } }",
+    "SELECT * { ?s ?p ?o;SERVICE <http://127.0.0.1:9/> { } }",
+], ids=["plain", "lowercase-silent", "after-dot", "after-number", "after-string", "after-comment", "variable",
+        "service-colon", "service-prefixed-name", "after-true", "after-digit", "after-semicolon"])
 def test_service_is_refused(text: str) -> None:
     with pytest.raises(QueryRefused, match="SERVICE"):
         check(text)
@@ -70,7 +76,7 @@ def test_service_is_refused(text: str) -> None:
     ("SELECT ?s WHERE { ?s ?p '''INSERT\nSERVICE''' }", "SELECT"),
     ("# SERVICE <http://x>\nASK { ?s ?p ?o }", "ASK"),
     ("SELECT ?service WHERE { ?service <http://e/SERVICE> ?o }", "SELECT"),
-    ("PREFIX service: <http://e/> CONSTRUCT WHERE { ?s service:SERVICE ?o }", "CONSTRUCT"),
+    ("PREFIX ex: <http://e/> CONSTRUCT WHERE { ?s ex:customerSERVICE ?o }", "CONSTRUCT"),
     ("PREFIX add: <http://e/> DESCRIBE add:x", "DESCRIBE"),
     ('SELECT ?s WHERE { ?s ?p "a \\" SERVICE" }', "SELECT"),
 ], ids=["in-string", "in-long-string", "in-comment", "variable-and-iri", "prefixed-names", "prefix-named-add",
@@ -83,6 +89,10 @@ def test_nesting_is_bounded() -> None:
     deep = "SELECT * WHERE " + "{" * (MAX_DEPTH + 1) + "}" * (MAX_DEPTH + 1)
     with pytest.raises(QueryError, match=f"more than {MAX_DEPTH} deep"):
         check(deep)
+    # brackets the lexer reads as part of an IRI: ?a<((((…1))))&&?b>0 is a comparison to the engine
+    hidden = "SELECT * { FILTER(?a<" + "(" * 2000 + "1" + ")" * 2000 + "&&?b>0) }"
+    with pytest.raises(QueryError, match="deep"):
+        check(hidden)
     # the depth that crashed the engine (a stack overflow, not an error) is refused before it
     with pytest.raises(QueryError, match="deep"):
         check("SELECT * WHERE {" + "{" * 5000 + "}" * 5000 + "}")
@@ -166,7 +176,9 @@ def _listener() -> tuple[socket.socket, list[bytes]]:
 @pytest.mark.parametrize("template", [
     "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
     "LOAD <http://127.0.0.1:{port}/x.ttl>",
-], ids=["service", "load"])
+    "SELECT * WHERE {{ ?s ?p trueSERVICE <http://127.0.0.1:{port}/> {{ }} }}",
+    "PREFIX x: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICEx:sparql {{ }} }}",
+], ids=["service", "load", "after-true", "glued-prefix"])
 def test_kg_query_sends_no_request(tmp_path: Path, template: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "small.trig"
     path.write_text(TRIG, encoding="utf-8")

@@ -12,8 +12,9 @@ what no other graph still states), so queries read it at the engine's full speed
 :class:`GraphStore` is that store, in memory (a graph file given to ``kg query``, ``kg stats``…)
 or on disk (``kg load GRAPH… --store DIR``: Oxigraph's RocksDB store). Loading a file whose named
 graphs are already in the store replaces them, so loading an article's new graph again updates
-it. A file of triples (``.ttl``, ``.nt``) has no named graphs; in a store on disk its triples go
-to the graph ``…/graph/file/<file name>``, so that loading the file again replaces them too.
+it. Triples outside any named graph (a ``.ttl``, ``.nt``, a TriG's default graph) go, in a store on
+disk, to the graph ``…/graph/file/<file name>-<hash of its path>``, so that loading the file again
+replaces them too.
 
 Oxigraph keeps some literals in a canonical form: integers of any XSD integer type become
 ``xsd:integer`` and language tags lower case. Published graphs therefore stay the output of
@@ -121,7 +122,10 @@ class GraphStore:
                 store = ox.Store(str(directory))
                 _write_marker(marker, {"format": STORE_FORMAT, "files": {}})
             else:
-                _check_marker(marker)
+                loading = _check_marker(marker).get("loading")
+                if loading and read_only:
+                    raise InputError(f"{directory}: a kg load of {loading} did not finish, so the store is "
+                                     "incomplete; load that file again")
                 store = ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
         except OSError as exc:
             reason = " ".join(str(exc).split())
@@ -140,36 +144,46 @@ class GraphStore:
             raise InputError(f"{self.location}: the store is open read-only")
         path, suffix = graph_file(path)
         fmt = getattr(ox.RdfFormat, FORMATS[suffix])
-        target = None
-        if FORMATS[suffix] not in _QUAD_FORMATS and self.location is not None:
-            target = ox.NamedNode(f"{iris.GRAPH}file/{iris.slug(path.name)}")
         graphs, quads = self._read_graphs(path, fmt)
-        if target is not None:
-            graphs = {target} if quads else set()
+        default = ox.DefaultGraph()
+        # on disk, triples outside any named graph (a .ttl, or a TriG's default graph) go to the
+        # file's own graph, so that loading the file again replaces them; in memory they stay
+        target = None
+        if self.location is not None and default in graphs:
+            target = ox.NamedNode(f"{iris.GRAPH}file/{iris.slug(path.name)}-{iris.short_hash(path.resolve())[:8]}")
+            graphs = (graphs - {default}) | {target}
         present = set(self.store.named_graphs())
         replaced = sorted((g for g in graphs if g in present), key=str)
+        named = sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=str)
+        if self.location is not None:
+            self._mark_loading(path)
         try:
             if replaced:
                 self.store.update(_DROP_MERGED.replace("VALUES_GRAPHS", _values(replaced))
                                   .replace("LIST_GRAPHS", _values(replaced, ", ")))
                 for graph in replaced:
                     self.store.remove_graph(graph)
-            options = {} if target is None else {"to_graph": target}
             if self.location is None:  # in memory: one transaction, then the merge of the new graphs
                 with _open(path) as handle:
-                    self.store.load(handle, format=fmt, **options)
-                named = sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=str)
+                    self.store.load(handle, format=fmt)
                 if named:
                     self.store.update(_ADD_MERGED.replace("VALUES_GRAPHS", _values(named)))
             else:  # on disk: Oxigraph's bulk loader (sorted files straight into RocksDB), several times faster
                 with _open(path) as handle:
-                    self.store.bulk_load(handle, format=fmt, **options)
-                with _open(path) as handle:
-                    default = ox.DefaultGraph()
-                    self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
-                                           for q in ox.parse(handle, format=fmt))
+                    if target is None:
+                        self.store.bulk_load(handle, format=fmt)
+                    else:
+                        self.store.bulk_extend(q if q.graph_name != default else
+                                               ox.Quad(q.subject, q.predicate, q.object, target)
+                                               for q in ox.parse(handle, format=fmt))
+                # the merge from the quads as stored (the loader gives blank nodes their own ids),
+                # one graph read at a time
+                self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for graph in named
+                                       for q in list(self.store.quads_for_pattern(None, None, None, graph)))
         except (OSError, ValueError, SyntaxError) as exc:
-            raise InputError(f"{path}: cannot load ({_one_line(exc)})") from None
+            dropped = f"; its {len(replaced)} graphs already in the store were removed: load it again" \
+                if replaced else ""
+            raise InputError(f"{path}: cannot load ({_one_line(exc)}){dropped}") from None
         if self.location is not None:
             self._record(path, graphs)
         return Loaded(str(path), tuple(str(g) for g in sorted(set(graphs) - set(replaced), key=str)),
@@ -194,10 +208,20 @@ class GraphStore:
             raise InputError(f"{path}: cannot read ({_one_line(exc)})") from None
         return names, count
 
+    def _mark_loading(self, path: Path) -> None:
+        """Say in the marker which file is being loaded, until :meth:`_record` says it was: a load
+        stopped half-way (Ctrl-C, a full disk) is then told, not served."""
+        assert self.location is not None
+        marker = self.location / MARKER
+        data = _check_marker(marker)
+        data["loading"] = str(path.resolve())
+        _write_marker(marker, data)
+
     def _record(self, path: Path, graphs: set[Any]) -> None:
         assert self.location is not None
         marker = self.location / MARKER
         data = _check_marker(marker)
+        data.pop("loading", None)
         data["files"][str(path.resolve())] = sorted(str(g) for g in graphs)
         _write_marker(marker, data)
 

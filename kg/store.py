@@ -247,7 +247,7 @@ class GraphStore:
             return self.store.query(text, prefixes=PREFIXES, **options)
         except SyntaxError as exc:
             raise QueryError(syntax_message(exc, text)) from None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: the engine failed evaluating
             raise QueryError(f"query failed: {_one_line(exc)}") from None
 
     def named_graphs(self) -> list[str]:

@@ -25,7 +25,7 @@ import rdflib
 
 from kg.cli import main
 from kg.query import bundled_queries
-from kg.serve.answer import answer
+from kg.serve.answer import ResultTooLarge, answer
 from kg.serve.app import ServeConfig, create_app, server_config
 from kg.serve.formats import negotiate
 from kg.store import GraphStore
@@ -403,13 +403,27 @@ def test_row_limit_is_an_error_never_a_cut_answer(client: httpx.Client, fmt: str
     assert over.status_code == 400 and f"more than {MAX_ROWS:,}" in over.text
 
 
+@pytest.mark.parametrize("fmt", ["json", "tsv", "turtle"], ids=["json", "tsv", "turtle"])
+def test_answers_are_bounded_in_bytes(direct: GraphStore, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a few rows of huge values: CONCAT doubling a string (30 doublings would be gigabytes)
+    import kg.serve.answer
+
+    monkeypatch.setattr(kg.serve.answer, "MAX_BYTES", 4096)
+    doubled = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(10))
+    form = "CONSTRUCT { <http://e/s> <http://e/p> ?x }" if fmt == "turtle" else "SELECT ?x"
+    query = f'{form} WHERE {{ BIND("abcdefgh" AS ?a0) {doubled} BIND(?a10 AS ?x) }}'
+    with pytest.raises(ResultTooLarge, match="larger than 0 MiB"):
+        answer(direct, query, fmt, max_rows=100)
+    assert answer(direct, query.replace("?a10 AS", "?a5 AS"), fmt, max_rows=100).rows == 1
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv"], ids=["json", "csv"])
 def test_row_count_is_exact_when_values_look_like_rows(direct: GraphStore, fmt: str) -> None:
     # a value holding ',{' (JSON) or CRLF (CSV) raises the quick count: the answer is counted again exactly
     query = 'SELECT ?x WHERE { VALUES ?x { "a,{b" "c\\r\\nd" "e,{},f" } }'
     result = answer(direct, query, fmt, max_rows=3)
     assert result.rows == 3
-    with pytest.raises(Exception, match="more than 2 rows"):
+    with pytest.raises(ResultTooLarge, match="more than 2 rows"):
         answer(direct, query, fmt, max_rows=2)
 
 
@@ -562,3 +576,15 @@ def test_only_loopback_addresses_pass_without_a_warning(host: str, loopback: boo
     from kg.serve.cli import _loopback
 
     assert _loopback(host) is loopback
+
+
+def test_without_the_serve_extra_one_line(built: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    from kg.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    assert main(["serve", "--store", str(built["store"]), "--port", "0"]) == 2
+    assert capsys.readouterr().err == "kg: error: kg serve needs uvicorn: pip install 'summit-kg[serve]'\n"

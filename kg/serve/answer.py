@@ -16,6 +16,7 @@ written, and the work stops as soon as the limit is passed:
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -82,7 +83,7 @@ def _solutions(results: Any, fmt: str, max_rows: int, rerun: Callable[[], Any]) 
     try:
         _write(results, counter, target)
     except ResultTooLarge:
-        if exact:
+        if exact or counter.size > MAX_BYTES:
             raise
         return _through_tsv(rerun(), target, max_rows)  # perhaps values that look like rows
     body = counter.getvalue()
@@ -116,7 +117,7 @@ def _through_tsv(results: Any, target: Any, max_rows: int) -> Answer:
 def _write(results: Any, counter: _Counter, target: Any) -> None:
     try:
         results.serialize(counter, format=target)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: the engine failed evaluating
         if counter.exceeded:
             raise ResultTooLarge(counter.message) from None
         raise QueryError(f"query failed: {_one_line(exc)}") from None
@@ -133,7 +134,7 @@ def _graph(results: Any, fmt: str, max_rows: int) -> Answer:
             triples.append(triple)
             if len(triples) > max_rows:
                 raise ResultTooLarge(_too_many(max_rows, "triples"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:
         raise QueryError(f"query failed: {_one_line(exc)}") from None
     target = getattr(ox.RdfFormat, _GRAPH_FORMATS[fmt])
     if fmt in ("turtle", "rdfxml"):
@@ -141,10 +142,17 @@ def _graph(results: Any, fmt: str, max_rows: int) -> Answer:
         if len(triples) <= _FEW_TRIPLES:  # only the prefixes it uses; a large graph gets them all (faster)
             plain = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             prefixes = {name: ns for name, ns in PREFIXES.items() if b"<" + ns.encode() in plain}
-        body = ox.serialize(triples, format=target, prefixes=prefixes)
+        options = {"prefixes": prefixes}
     else:
-        body = ox.serialize(triples, format=target)
-    return Answer(body, len(triples), "GRAPH")
+        options = {}
+    sink = _Counter(b"\n", sys.maxsize, max_rows)  # the triples are counted above; this bounds the bytes
+    try:
+        ox.serialize(triples, sink, format=target, **options)
+    except OSError:
+        if sink.exceeded:
+            raise ResultTooLarge(sink.message) from None
+        raise
+    return Answer(sink.getvalue(), len(triples), "GRAPH")
 
 
 _FEW_TRIPLES = 10_000
@@ -160,6 +168,7 @@ class _Counter(io.RawIOBase):
         self.pattern = pattern
         self.limit = limit
         self.count = 0
+        self.size = 0
         self.exceeded = False
         self.message = _too_many(max_rows, "rows")
         self._chunks: list[bytes] = []
@@ -175,14 +184,23 @@ class _Counter(io.RawIOBase):
         joined = self._tail + chunk if self._tail else chunk
         self.count += joined.count(self.pattern)
         self._tail = joined[len(joined) - self._keep:] if self._keep else b""
-        if self.count > self.limit:
+        self.size += len(chunk)
+        if self.count > self.limit or self.size > MAX_BYTES:
             self.exceeded = True
+            if self.size > MAX_BYTES:
+                self.message = (f"the result is larger than {MAX_BYTES >> 20} MiB, the most this endpoint returns; "
+                                "add LIMIT (and OFFSET to page) or select shorter values")
             raise OSError(self.message)
         self._chunks.append(chunk)
         return len(chunk)
 
     def getvalue(self) -> bytes:
         return b"".join(self._chunks)
+
+
+#: Largest answer body: a few rows of huge values (CONCAT doubling a string 30 times) would
+#: otherwise take gigabytes in the worker and the server.
+MAX_BYTES = 256 << 20
 
 
 def _too_many(max_rows: int, what: str) -> str:

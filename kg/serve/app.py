@@ -28,7 +28,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from kg.errors import InputError, KGError, QueryCrashed, QueryError, QueryRefused, QueryTimeout
 from kg.serve.answer import ResultTooLarge
@@ -311,9 +311,10 @@ def _error(request: Request, exc: KGError) -> Response:
     status = status_of(exc)
     message = " ".join(str(exc).split())
     request.scope.get("kg.log", {})["error"] = message
+    headers = {"X-Content-Type-Options": "nosniff"}  # the message may repeat the client's text
     if prefers_json(request.headers.get("accept")):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
-    return PlainTextResponse(message + "\n", status_code=status)
+        return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
 def _parse(raw: bytes) -> dict[str, list[str]]:
@@ -382,7 +383,9 @@ class AccessLog:
 
 def _log_line(scope: dict[str, Any], note: dict[str, Any], seconds: float) -> str:
     client = scope.get("client") or ("-", 0)
-    parts = [str(client[0]), scope.get("method", "-"), scope.get("path", "-"), str(note["status"]),
+    # the path percent-encoded again: a %0A in a URL must not start a forged log line
+    parts = [str(client[0]), scope.get("method", "-"), quote(scope.get("path", "-"), safe="/:@!$&'()*+,;=-._~"),
+             str(note["status"]),
              f"{seconds * 1000:.0f} ms", f"{note['bytes']} B"]
     if "form" in note:
         parts.append(note["form"])

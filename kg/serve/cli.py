@@ -5,6 +5,7 @@ Importing this module is cheap (Starlette, uvicorn and pyoxigraph are imported b
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import ipaddress
 import logging
 import shutil
@@ -77,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.graph is None) == (args.store is None):
         raise InputError("give a graph file or --store DIR (one of them)")
+    missing = [name for name in ("starlette", "uvicorn", "mimeparse") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise InputError(f"kg serve needs {', '.join(missing)}: pip install 'summit-kg[serve]'")
     for name, value, least in (("--timeout", args.timeout, 0.001), ("--workers", args.workers, 1),
                                ("--max-rows", args.max_rows, 1)):
         if not value >= least:

@@ -95,7 +95,7 @@ class GraphStore:
         """A store in memory holding one graph file; one-line :class:`InputError` when it cannot."""
         graphs = cls.memory()
         graphs.load(path)
-        if graphs.triple_count() == 0:
+        if next(iter(graphs.triples()), None) is None:
             raise InputError(f"{path}: the graph is empty")
         return graphs
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -295,10 +294,6 @@ async def _in_process(function: Any, *args: Any) -> Any:
 
 def _query_page(label: str) -> str:
     from kg.query import bundled_queries
-
-    if importlib.util.find_spec("kg.serve.page") is None:  # written by another change; until then a stub
-        return ("<!doctype html><meta charset=utf-8><title>summit-kg SPARQL</title>"
-                "<p>SPARQL endpoint: <a href=/sparql>/sparql</a> · <a href=/network>network page</a></p>")
     from kg.serve.page import query_page
 
     return str(query_page(endpoint="/sparql", examples=bundled_queries(), title=f"summit-kg SPARQL · {label}",

@@ -231,16 +231,16 @@ class GraphStore:
               named_graphs: list[str] | None = None) -> Any:
         """Run a checked query (:func:`kg.sparql.check`) with the predeclared prefixes; pyoxigraph's
         result object. ``default_graph`` / ``named_graphs``: the dataset by graph IRIs (SPARQL
-        protocol's ``default-graph-uri`` / ``named-graph-uri``); by default the merge and every
-        named graph."""
+        protocol's ``default-graph-uri`` / ``named-graph-uri``: named graphs alone leave the default
+        graph empty, as the protocol says); by default the merge and every named graph."""
         import pyoxigraph as ox
 
         from kg.sparql import PREFIXES, check, syntax_message
 
         check(text)
         options: dict[str, Any] = {}
-        if default_graph:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        if default_graph or named_graphs:  # a dataset given: its default graph is the merge of default_graph
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graph or ()]  # (none: empty)
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:

@@ -191,6 +191,9 @@ def test_default_graph_uri_and_named_graph_uri(client: httpx.Client, direct: Gra
     named = client.post("/sparql", content=names.encode(), params={"named-graph-uri": ARTICLE_GRAPH},
                         headers={"Content-Type": "application/sparql-query"})
     assert solutions(named.content, "json") == [{"g": f"<{ARTICLE_GRAPH}>"}]
+    # named graphs alone: the default graph is empty (SPARQL 1.1 Protocol, 2.1.4)
+    empty = client.get("/sparql", params={"query": count, "named-graph-uri": ARTICLE_GRAPH})
+    assert solutions(empty.content, "json")[0]["n"].startswith('"0"')
     bad = client.get("/sparql", params={"query": count, "default-graph-uri": "not an iri"})
     assert bad.status_code == 400 and "default-graph-uri" in bad.text
 

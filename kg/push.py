@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import InputError, KGError
-from kg.serialize import FORMATS
+from kg.store import FORMAT_NAMES, FORMATS, graph_file
 from kg.terms import from_oxigraph
 
 #: Where the merge goes by default: the server's default graph (``?default``).
@@ -52,9 +52,6 @@ SPOOL_IN_MEMORY = 8 << 20
 CHUNK = 1 << 16
 N_TRIPLES = "application/n-triples"
 
-_OX_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD,
-               "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
-_FORMAT_NAMES = {"trig": "TriG", "nquads": "N-Quads", "json-ld": "JSON-LD", "turtle": "Turtle", "nt": "N-Triples"}
 
 
 class PushError(KGError):
@@ -190,24 +187,16 @@ class Source:
 
     @classmethod
     def open(cls, path: str | Path) -> Source:
-        path = Path(path)
-        compressed = path.suffix.lower() == ".gz"
-        suffix = (path.with_suffix("") if compressed else path).suffix.lower()
-        if suffix not in FORMATS:
-            known = ", ".join(sorted(FORMATS))
-            raise InputError(f"{path}: unknown graph format {suffix or '(none)'!r}; use one of {known} "
-                             "(or .gz of them)")
-        if not path.is_file():
-            raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
-        return cls(path, FORMATS[suffix][0], compressed)
+        path, suffix = graph_file(path)  # a known extension, optionally .gz; an existing file
+        return cls(path, FORMATS[suffix], path.suffix.lower() == ".gz")
 
     def quads(self) -> Iterator[ox.Quad]:
         """The file's quads in file order; a one-line InputError when it does not parse."""
         try:
             with self._open() as handle:
-                yield from ox.parse(handle, format=_OX_FORMATS[self.fmt])
+                yield from ox.parse(handle, format=getattr(ox.RdfFormat, self.fmt))
         except (SyntaxError, ValueError, EOFError, zlib.error) as exc:
-            raise InputError(f"{self.path}: does not parse as {_FORMAT_NAMES[self.fmt]}: "
+            raise InputError(f"{self.path}: does not parse as {FORMAT_NAMES[self.fmt]}: "
                              f"{_one_line(str(exc))[:300]}") from None
         except OSError as exc:
             raise InputError(f"{self.path}: cannot read ({_one_line(str(exc.strerror or exc))})") from None

@@ -39,6 +39,9 @@ from kg.errors import InputError, QueryError
 FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nq": "N_QUADS", ".nt": "N_TRIPLES", ".jsonld": "JSON_LD",
            ".json": "JSON_LD"}
 _QUAD_FORMATS = {"TRIG", "N_QUADS", "JSON_LD"}
+#: RdfFormat name → the format's own name, for messages
+FORMAT_NAMES = {"TURTLE": "Turtle", "TRIG": "TriG", "N_QUADS": "N-Quads", "N_TRIPLES": "N-Triples",
+                "JSON_LD": "JSON-LD"}
 
 MARKER = "summit-kg-store.json"
 STORE_FORMAT = 1
@@ -202,8 +205,8 @@ class GraphStore:
                     names.add(quad.graph_name)
                     count += 1
         except SyntaxError as exc:
-            syntax = FORMATS[_suffix(path)].replace("_", "-")
-            raise InputError(f"{path}: does not parse as {syntax}: {_one_line(exc)}") from None
+            raise InputError(f"{path}: does not parse as {FORMAT_NAMES[FORMATS[_suffix(path)]]}: "
+                             f"{_one_line(exc)}") from None
         except (OSError, EOFError, ValueError) as exc:
             raise InputError(f"{path}: cannot read ({_one_line(exc)})") from None
         return names, count

@@ -176,7 +176,7 @@ def test_a_file_that_does_not_parse_leaves_the_store_as_it_was(built: dict[str, 
     broken = tmp_path / "broken.nq"
     good = built["nq"].read_text(encoding="utf-8").splitlines(keepends=True)
     broken.write_text("".join(good[:50]) + "<http://a> <http://b> \"unterminated .\n", encoding="utf-8")
-    with pytest.raises(InputError, match="does not parse as N-QUADS"):
+    with pytest.raises(InputError, match="does not parse as N-Quads"):
         graphs.load(broken)
     assert graphs.triple_count() == count
 

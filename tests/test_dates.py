@@ -124,3 +124,24 @@ def test_dates_relative_days(text, today, expected):
     (expr,) = find_relative(text)
     assert expr.resolve(today) == expected
     assert expr.resolve(None) is None
+
+
+@pytest.mark.parametrize("text, today", [
+    ("明天将举行大范围会谈", dt.date(9999, 12, 31)),
+    ("后天闭幕", dt.date(9999, 12, 30)),
+    ("前天开幕", dt.date(1, 1, 2)),
+], ids=["tomorrow-of-the-last-day", "day-after-tomorrow", "day-before-yesterday-of-year-1"])
+def test_dates_relative_days_beyond_the_calendar_are_none(text, today):
+    """No OverflowError: a day Python's calendar cannot hold is no date (issue 8)."""
+    (expr,) = find_relative(text)
+    assert expr.resolve(today) is None
+
+
+@pytest.mark.parametrize("text, anchor, expected", [
+    ("12月31日至1月2日", D(9999, 12, 1), None),  # the end would fall in year 10000
+    ("1月2日", D(9999, 12, 31), (D(9999, 1, 2), D(9999, 1, 2))),  # not in year 10000, the nearest
+    ("12月30日", D(1, 1, 1), (D(1, 12, 30), D(1, 12, 30))),  # not in year 0, the nearest
+], ids=["range-into-year-10000", "next-year-10000", "previous-year-0"])
+def test_dates_resolve_at_the_ends_of_the_calendar(text, anchor, expected):
+    (expr,) = find_dates(text)
+    assert expr.resolve(anchor) == expected

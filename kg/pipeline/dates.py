@@ -137,9 +137,14 @@ class RelativeExpr:
     last: int
 
     def resolve(self, today: dt.date | None) -> tuple[dt.date, dt.date] | None:
+        """The days named, counted from ``today``; None without a day to count from, or when they
+        fall outside the dates Python can hold (明天 of 9999-12-31)."""
         if today is None:
             return None
-        return today + dt.timedelta(days=self.first), today + dt.timedelta(days=self.last)
+        try:
+            return today + dt.timedelta(days=self.first), today + dt.timedelta(days=self.last)
+        except OverflowError:
+            return None
 
 
 def find_relative(text: str, offset: int = 0) -> list[RelativeExpr]:

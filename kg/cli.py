@@ -10,7 +10,6 @@ import contextlib
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import BinaryIO
 
 from kg import __version__
 from kg.errors import InputError, KGError
+from kg.pipeline.read import MAX_CHARS
 
 EPILOG_BUILD = """examples:
   kg build data/articles/sco2020_video_summit.txt -o out/sco2020.ttl
@@ -145,6 +145,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--segmenter", default="jieba", choices=("jieba", "rjieba"),
                        help="word segmenter: jieba, or rjieba (jieba-rs, the same tokens, faster to set up; "
                             "pip install 'summit-kg[fast]') (default: jieba)")
+    build.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
+                       help=f"longest article, in characters: a longer one fails (default: {MAX_CHARS:,})")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on standard error")
 
     load = sub.add_parser("load", help="load graph files into a persistent SPARQL store",
@@ -212,6 +214,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", required=True, metavar="GOLD_DIR", help="folder of gold files <id>.json")
     evaluate.add_argument("--json", default="eval.json", metavar="OUT.json",
                           help="where to write the scores as JSON (default: eval.json)")
+    evaluate.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
+                          help=f"longest article, in characters: a longer one fails (default: {MAX_CHARS:,})")
     evaluate.add_argument("-q", "--quiet", action="store_true",
                           help="print only the totals and the per-article table, not each article's categories")
 
@@ -290,49 +294,53 @@ def _build(args: argparse.Namespace) -> int:
     if args.update:
         check_update_target(args.output)
     fmt, compress = output_format(args.output) if args.output else ("turtle", False)
-    if args.output and Path(args.output).is_dir():
-        raise InputError(f"{args.output}: is a directory")
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.max_chars < 1:
+        raise InputError(f"--max-chars must be at least 1, not {args.max_chars}")
     if args.parts and not args.dask:
         raise InputError("--parts is the shared folder of a --dask build; give --dask too")
     paths = discover(args.articles)  # fail early on missing files, before loading anything
-    previous = read_previous(args.output) if args.update else None
-    if args.update and previous is None:
-        if not args.quiet:
-            print(f"kg: {args.output} does not exist yet: full build", file=sys.stderr)
-        previous = Previous()  # every article is new
-    executor = _executor(args)
-    output = None
-    with Progress("building", len(paths), quiet=args.quiet) as progress:
-
-        def report(index: int, outcome: ArticleOutcome) -> None:
-            if outcome.error is not None:
-                message = str(outcome.error)
-                named_message = message if str(outcome.path) in message else f"{outcome.path}: {message}"
-                progress.log(f"kg: error: {named_message}", always=True)
-                progress.advance()
-            elif len(paths) > 1 or args.update:
-                what = {"reused": "reused, ", "built": f"{outcome.reason}, " if outcome.reason else ""}[outcome.status]
-                progress.advance(f"[{index}/{len(paths)}] {outcome.path.name}: {what}{outcome.quads} quads")
-            else:
-                progress.advance()
-
-        try:
-            with _output(args.output) as out:
-                output = Output(fmt, out, compress=compress)
-                result = build_corpus(paths, output, encoding=args.encoding, previous=previous,
-                                      executor=executor, progress=report)
-                if result.count("failed") == len(paths):
-                    raise _NothingBuilt()
-        except _NothingBuilt:
-            return 2
-        finally:
-            if output is not None:
-                output.cleanup()
+    debug = bool(os.environ.get("KG_DEBUG"))
+    try:
+        with contextlib.ExitStack() as stack:
+            # the temporary output is made first: a folder that cannot be written fails before any extraction
+            out = stack.enter_context(_output(args.output))
+            previous = read_previous(args.output) if args.update else None
+            if args.update and previous is None:
+                if not args.quiet:
+                    print(f"kg: {args.output} does not exist yet: full build", file=sys.stderr)
+                previous = Previous()  # every article is new
+            executor = _executor(args)
             close = getattr(executor, "close", None)
             if close is not None:
-                close()
+                stack.callback(close)
+            progress = stack.enter_context(Progress("building", len(paths), quiet=args.quiet))
+
+            def report(index: int, outcome: ArticleOutcome) -> None:
+                if outcome.error is not None:
+                    message = str(outcome.error)
+                    named_message = message if str(outcome.path) in message else f"{outcome.path}: {message}"
+                    progress.log(f"kg: error: {named_message}", always=True)
+                    details = getattr(outcome.error, "traceback", "")
+                    if debug and details:
+                        progress.log(details.rstrip("\n"), always=True)
+                    progress.advance()
+                elif len(paths) > 1 or args.update:
+                    what = {"reused": "reused, ",
+                            "built": f"{outcome.reason}, " if outcome.reason else ""}[outcome.status]
+                    progress.advance(f"[{index}/{len(paths)}] {outcome.path.name}: {what}{outcome.quads} quads")
+                else:
+                    progress.advance()
+
+            output = Output(fmt, out, compress=compress)
+            stack.callback(output.cleanup)
+            result = build_corpus(paths, output, encoding=args.encoding, previous=previous,
+                                  executor=executor, progress=report, max_chars=args.max_chars)
+            if result.count("failed") == len(paths):
+                raise _NothingBuilt()  # nothing is published: an existing output stays as it was
+    except _NothingBuilt:
+        return 2
     failed = result.count("failed")
     if not args.quiet:
         for dropped in result.dropped:
@@ -369,45 +377,13 @@ def _build_summary(result, where: str, update: bool) -> str:  # type: ignore[no-
 
 @contextlib.contextmanager
 def _output(output: str | None) -> Iterator[BinaryIO]:
-    """A binary stream for the build's output: standard output, or a temporary file beside OUT that
-    replaces it only when the build succeeds (an interrupted or failed build leaves OUT as it was)."""
-    if not output:
-        yield sys.stdout.buffer
-        sys.stdout.flush()
-        return
-    path = Path(output)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
-            yield handle
-        _publish(tmp, path)
-    except OSError as exc:  # a full disk, an I/O error: the user's to fix, nothing half-written stays
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """A binary stream for a command's output: standard output, or a temporary file beside OUT,
+    made at once (an unwritable folder is an error before any work), that replaces OUT only when
+    the command succeeds; stale temporary files of OUT from killed runs are removed (kg.atomic)."""
+    from kg.atomic import atomic_output
 
-
-def _publish(tmp: str, path: Path) -> None:
-    """Give the temporary file the usual permissions and move it to ``path``."""
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it: a failure leaves no half file."""
-    with _output(str(path)) as handle:
-        handle.write(data)
+    with atomic_output(output) as handle:
+        yield handle
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -513,14 +489,13 @@ def _viz(args: argparse.Namespace) -> int:
     if kind is None:
         known = ", ".join(sorted(OUTPUT_FORMATS))
         raise InputError(f"{out}: unknown output extension {out.suffix or '(none)'!r} for kg viz; use one of {known}")
-    if out.is_dir():
-        raise InputError(f"{out}: is a directory")
     if args.max_nodes < 1:
         raise InputError(f"--max-nodes must be at least 1, not {args.max_nodes}")
     from kg.progress import Progress
     from kg.viz import data as viz_data
 
-    with Progress(f"reading {args.graph or args.store}", quiet=args.quiet) as progress:
+    # the temporary output is made before the work: a folder that cannot be written fails at once
+    with _output(str(out)) as handle, Progress(f"reading {args.graph or args.store}", quiet=args.quiet) as progress:
         graph = viz_data.load(_graph_store(args.graph, args.store))
         progress.stage(f"drawing {len(graph['nodes'])} nodes")
         if kind == "html":
@@ -532,24 +507,35 @@ def _viz(args: argparse.Namespace) -> int:
             from kg.viz.export import export
 
             payload = export(graph, kind)
-        _write_atomic(out, payload)
+        handle.write(payload)
     if not args.quiet:
         print(f"kg: wrote {out} ({len(payload) / 1e6:.1f} MB, {len(graph['nodes'])} nodes)", file=sys.stderr)
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from kg.eval import evaluate_dirs
+    from kg.eval import Evaluator, find_pairs, read_gold
 
-    report, orphans = evaluate_dirs(args.articles, args.gold)
+    if args.max_chars < 1:
+        raise InputError(f"--max-chars must be at least 1, not {args.max_chars}")
+    pairs, orphans = find_pairs(args.articles, args.gold)
+    for _, gold in pairs:
+        read_gold(gold)  # a malformed gold file stops the run before the pipeline is loaded
     for gold in orphans:
         print(f"kg: warning: {gold}: no article {gold.stem}.txt in {args.articles}; not scored", file=sys.stderr)
-    sys.stdout.write(report.table(per_article=not args.quiet))
-    sys.stdout.flush()
-    _write_atomic(Path(args.json), report.json_text().encode("utf-8"))
+    # the temporary JSON file is made before the evaluation: a place that cannot be written fails at once
+    with _output(args.json) as handle:
+        report = Evaluator(max_chars=args.max_chars).evaluate(pairs)
+        if os.environ.get("KG_DEBUG"):
+            for article in report.articles:
+                if article.traceback:
+                    print(article.traceback.rstrip("\n"), file=sys.stderr)
+        sys.stdout.write(report.table(per_article=not args.quiet))
+        sys.stdout.flush()
+        handle.write(report.json_text().encode("utf-8"))
     if not args.quiet:
         print(f"kg: scores written to {args.json}", file=sys.stderr)
-    return 1 if any(a.errors and not a.categories for a in report.articles) else 0
+    return 1 if any(a.failed for a in report.articles) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,10 @@
 A corpus build reads the articles one at a time and keeps only their quads: the named graphs
 ``graph/article/ID`` (stated facts) and ``graph/article/ID/inferred`` of each article, then the
 background graphs (ontology and reference). An article that fails is reported and left out;
-the others are built.
+the others are built. Whatever stops one article, while it is read, extracted or rendered, is
+that article's error: a :class:`~kg.errors.KGError` as it is, any other exception (a bug met on
+this article) as an :class:`ArticleError` naming its type, with the traceback kept for
+``KG_DEBUG=1``. Only broken bundled data (:class:`~kg.errors.ResourceError`) stops the build.
 
 **Article ids.** Every article of a build needs its own id (``id`` in its ``.meta.json``, else the
 file name without ``.txt``), since the id names its graphs and its node. Two inputs whose ids give
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import traceback
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from kg import iris
 from kg.errors import InputError, KGError, ResourceError
-from kg.pipeline.read import RawArticle, read_article, read_meta
+from kg.pipeline.read import MAX_CHARS, RawArticle, read_article, read_meta
 from kg.resources import Resources
 from kg.terms import Quad, iri, literal
 
@@ -84,6 +88,24 @@ class ArticleOutcome:
     quads: int = 0
     reason: str = ""
     error: KGError | None = None
+
+
+class ArticleError(KGError):
+    """An exception that is not a :class:`KGError`, raised while one article was read, extracted
+    or rendered: that article's error (a bug to report), not the build's. ``traceback`` is the
+    formatted traceback, shown with ``KG_DEBUG=1``."""
+
+    def __init__(self, message: str, traceback: str = "") -> None:
+        super().__init__(message)
+        self.traceback = traceback
+
+
+def article_error(path: Path, exc: BaseException) -> ArticleError:
+    """``exc``, met on the article ``path``, as that article's one-line internal error."""
+    detail = " ".join(str(exc).split())[:300]
+    message = f"{path}: internal error: {type(exc).__name__}{': ' + detail if detail else ''} " \
+              "(set KG_DEBUG=1 for the traceback)"
+    return ArticleError(message, "".join(traceback.format_exception(exc)))
 
 
 @dataclass
@@ -349,12 +371,14 @@ def read_previous(output: str | Path) -> Previous | None:
 
 @dataclass(frozen=True)
 class Task:
-    """One article to extract: where it is, how to decode it, why it is extracted (in an update)."""
+    """One article to extract: where it is, how to decode it, why it is extracted (in an update),
+    the most characters it may have."""
 
     path: Path
     encoding: str | None
     extractor_key: str
     reason: str = ""
+    max_chars: int = MAX_CHARS
 
 
 Extracted = tuple[ArticleOutcome, list[Quad]]
@@ -381,9 +405,9 @@ class Extractor:
         return self._pipeline
 
     def __call__(self, task: Task) -> Extracted:
-        """One article's quads, or the error that stopped it."""
+        """One article's quads, or the error that stopped it (see :func:`article_error`)."""
         try:
-            raw = read_article(task.path, task.encoding)
+            raw = read_article(task.path, task.encoding, task.max_chars)
             key = BuildKey(text_sha256(raw), meta_sha256(raw.meta), task.extractor_key)
             doc = self.pipeline.document(raw)
             quads = self.pipeline.writer(doc) + key_quads(raw.id, key)  # the Renderer sorts each graph
@@ -391,7 +415,28 @@ class Extractor:
         except ResourceError:  # broken bundled data fails the whole build, not each article
             raise
         except KGError as exc:
-            return ArticleOutcome(task.path, "failed", error=exc), []
+            return failed(task, exc), []
+        except Exception as exc:  # a bug met on this article: its error, reported; the others are built
+            return failed(task, article_error(task.path, exc)), []
+
+
+def failed(task: Task, error: KGError) -> ArticleOutcome:
+    """The outcome of an article that ``error`` stopped."""
+    return ArticleOutcome(task.path, "failed", error=error)
+
+
+def rendered(task: Task, extracted: Extracted, render: Callable[[list[Quad]], bytes | str]) -> Rendered:
+    """An extracted article as ``render`` makes it; an exception while rendering is the article's
+    error (nothing of it is written)."""
+    outcome, quads = extracted
+    try:
+        return outcome, render(quads)
+    except ResourceError:
+        raise
+    except KGError as exc:
+        return failed(task, exc), render([])
+    except Exception as exc:
+        return failed(task, article_error(task.path, exc)), render([])
 
 
 def background_quads(resources: Resources, extractor: Extractor | None = None) -> list[Quad]:
@@ -421,7 +466,8 @@ def ordered(paths: Sequence[Path]) -> list[Path]:
 def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None = None,
                  previous: Previous | None = None, resources: Resources | None = None,
                  executor: Executor | None = None,
-                 progress: Callable[[int, ArticleOutcome], None] | None = None) -> CorpusResult:
+                 progress: Callable[[int, ArticleOutcome], None] | None = None,
+                 max_chars: int = MAX_CHARS) -> CorpusResult:
     """Build every article of ``paths`` (already discovered) into ``output``, one article at a time.
 
     Articles are written in the order of their ids; ``executor`` extracts and renders them (in
@@ -429,7 +475,8 @@ def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None 
     same order, so the bytes do not depend on who did the work.
     With ``previous`` (an update), articles whose build key is unchanged keep their old graphs.
     ``progress(i, outcome)`` is called after each article (``i`` counts from 1). The background
-    graphs are written at the end, unless every article failed.
+    graphs are written at the end, unless every article failed. An article of more than
+    ``max_chars`` characters fails.
     """
     from kg.parallel import SerialExecutor
 
@@ -439,7 +486,7 @@ def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None 
     result = CorpusResult()
     plan: list[tuple[Path, str] | Task] = []  # reused (path, slug) or to extract
     for path in ordered(paths):
-        plan.append(_plan(path, encoding, previous, extractor_key))
+        plan.append(_plan(path, encoding, previous, extractor_key, max_chars))
     extracted = executor.map([item for item in plan if isinstance(item, Task)], output.renderer)
     for index, item in enumerate(plan, start=1):
         if isinstance(item, Task):
@@ -463,14 +510,14 @@ def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None 
 
 
 def _plan(path: Path, encoding: str | None, previous: Previous | None,
-          extractor_key: str) -> tuple[Path, str] | Task:
+          extractor_key: str, max_chars: int = MAX_CHARS) -> tuple[Path, str] | Task:
     """Reuse (path, slug) when ``previous`` has the article with the same build key, else a task."""
     if previous is None:
-        return Task(path, encoding, extractor_key)
+        return Task(path, encoding, extractor_key, max_chars=max_chars)
     try:
-        raw = read_article(path, encoding)
-    except KGError:
-        return Task(path, encoding, extractor_key)  # fails again, in the extractor, and is reported
+        raw = read_article(path, encoding, max_chars)
+    except Exception:  # raised again in the extractor, and reported there as the article's error
+        return Task(path, encoding, extractor_key, max_chars=max_chars)
     slug = iris.slug(raw.id)
     key = BuildKey(text_sha256(raw), meta_sha256(raw.meta), extractor_key)
     old = previous.keys.get(slug)
@@ -479,9 +526,9 @@ def _plan(path: Path, encoding: str | None, previous: Previous | None,
     previous.claim(slug)  # its old graphs are not written
     changed = key.changes(old) if old is not None else []
     reason = " and ".join(changed) + " changed" if changed else "no build key" if previous.has(slug) else "new"
-    return Task(path, encoding, extractor_key, reason)
+    return Task(path, encoding, extractor_key, reason, max_chars)
 
 
-__all__ = ["ArticleOutcome", "BuildKey", "CorpusResult", "Extractor", "Previous", "Task", "background_quads",
-           "build_corpus", "check_unique_ids", "check_update_target", "extractor_sha256", "meta_sha256", "ordered",
-           "read_previous"]
+__all__ = ["ArticleError", "ArticleOutcome", "BuildKey", "CorpusResult", "Extractor", "Previous", "Task",
+           "article_error", "background_quads", "build_corpus", "check_unique_ids", "check_update_target",
+           "extractor_sha256", "failed", "meta_sha256", "ordered", "read_previous", "rendered"]

@@ -342,12 +342,15 @@ def _local_name(iri: str) -> str:
 
 @dataclass
 class ArticleScore:
-    """The scores of one article, or the errors that kept it from being scored."""
+    """The scores of one article and the errors met. An article that ``failed`` to build is
+    scored as a graph with nothing in it: every gold item it needed is missed."""
 
     article: str
     gold: str = ""
     errors: list[str] = field(default_factory=list)
     categories: dict[str, Score] = field(default_factory=dict)
+    failed: bool = False
+    traceback: str = ""  # of an internal error met while building it (printed with KG_DEBUG=1)
 
     def micro(self) -> SetScore:
         """Every set category of the article together."""
@@ -358,7 +361,7 @@ class ArticleScore:
         return _sum_attributes(s for s in self.categories.values() if isinstance(s, AttributeScore))
 
     def to_json(self) -> dict[str, Any]:
-        return {"article": self.article, "gold": self.gold, "errors": list(self.errors),
+        return {"article": self.article, "gold": self.gold, "errors": list(self.errors), "failed": self.failed,
                 "categories": {name: s.to_json() for name, s in self.categories.items()}}
 
 
@@ -724,12 +727,16 @@ def _score_lines(name: str, score: Score) -> list[str]:
 
 
 class Evaluator:
-    """Builds articles with one :class:`~kg.pipeline.builder.Pipeline` and scores them in-process."""
+    """Builds articles with one :class:`~kg.pipeline.builder.Pipeline` and scores them in-process;
+    articles of more than ``max_chars`` characters fail."""
 
-    def __init__(self, pipeline: Pipeline | None = None, matcher: Matcher | None = None) -> None:
+    def __init__(self, pipeline: Pipeline | None = None, matcher: Matcher | None = None,
+                 max_chars: int | None = None) -> None:
         from kg.pipeline.builder import Pipeline
+        from kg.pipeline.read import MAX_CHARS
         from kg.query import bundled_queries
 
+        self.max_chars = MAX_CHARS if max_chars is None else max_chars
         self.pipeline = pipeline or Pipeline()
         self.matcher = matcher or Matcher(Synonyms.bundled(self.pipeline.resources))
         queries = bundled_queries()
@@ -776,20 +783,41 @@ class Evaluator:
                 store.remove(quad)
         return out, errors
 
+    def build(self, path: Path) -> list[tuple[Any, Any, Any, Any]]:
+        """The quads of one article's graphs, as ``kg build`` makes them."""
+        from kg.pipeline.read import read_article
+
+        raw = read_article(path, max_chars=self.max_chars)
+        return self.pipeline.writer(self.pipeline.document(raw))
+
     def evaluate(self, pairs: Sequence[tuple[Path, Path]]) -> Report:
-        """Score each (article, gold file) pair; an article that does not build is reported with its error."""
+        """Score each (article, gold file) pair. An article that does not build, whatever stops
+        it, is reported with its error and scored as an empty graph: its gold items are missed."""
+        from kg.corpus import article_error
+
         golds = {article: read_gold(gold) for article, gold in pairs}  # every gold file is checked first
-        gold_names = {article: gold.name for article, gold in pairs}
         scores: list[ArticleScore] = []
-        for result in self.pipeline.run([article for article, _ in pairs]):
-            gold = golds[result.path]
-            if result.error is not None:
-                score = ArticleScore(str(gold.get("article") or result.path.stem), errors=[str(result.error)])
+        for path, gold_file in pairs:
+            gold = golds[path]
+            error: KGError | None = None
+            try:
+                quads = self.build(path)
+            except ResourceError:  # broken bundled data stops the run, as it stops a build
+                raise
+            except KGError as exc:
+                error = exc
+            except Exception as exc:  # a bug met on this article: its error; the others are scored
+                error = article_error(path, exc)
+            if error is not None:
+                score = score_article(gold, {}, self.matcher, article=path.stem)
+                score.errors.append(str(error))
+                score.failed = True
+                score.traceback = getattr(error, "traceback", "")
             else:
-                answers, errors = self.answers(result.quads)
-                score = score_article(gold, answers, self.matcher, article=result.path.stem)
+                answers, errors = self.answers(quads)
+                score = score_article(gold, answers, self.matcher, article=path.stem)
                 score.errors.extend(errors)
-            score.gold = gold_names[result.path]
+            score.gold = gold_file.name
             scores.append(score)
         return Report(scores)
 
@@ -815,7 +843,8 @@ def _ox_quad(s: Any, p: Any, o: Any) -> Any:
     return _ox_quad_maker()(s, p, o)
 
 
-def evaluate_dirs(articles_dir: str | Path, gold_dir: str | Path) -> tuple[Report, list[Path]]:
+def evaluate_dirs(articles_dir: str | Path, gold_dir: str | Path,
+                  max_chars: int | None = None) -> tuple[Report, list[Path]]:
     """Score every article of ``articles_dir`` that has a gold file in ``gold_dir``.
 
     Returns the report and the gold files that have no article (not scored).
@@ -823,7 +852,7 @@ def evaluate_dirs(articles_dir: str | Path, gold_dir: str | Path) -> tuple[Repor
     pairs, orphans = find_pairs(articles_dir, gold_dir)
     for _, gold in pairs:
         read_gold(gold)  # a malformed gold file stops the run before the pipeline is loaded
-    return Evaluator().evaluate(pairs), orphans
+    return Evaluator(max_chars=max_chars).evaluate(pairs), orphans
 
 
 __all__ = ["ArticleScore", "AttributeScore", "Evaluator", "Matcher", "Report", "SetScore", "Synonyms",

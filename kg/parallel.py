@@ -1,7 +1,9 @@
 """Who extracts the articles of a corpus build: this process, a pool of processes, or a Dask cluster.
 
 Every executor takes the build's tasks in the order their graphs are written and gives back
-``(outcome, quads)`` in that same order, so the output is the same bytes whichever runs it:
+``(outcome, quads)`` in that same order, so the output is the same bytes whichever runs it.
+Whatever stops one article (reading, extracting or rendering it) is that article's failed
+outcome, in every executor (:func:`kg.corpus.rendered`); only a worker that dies stops the build:
 
 * :class:`SerialExecutor` — this process (``--jobs 1``, and any build with few articles);
 * :class:`PoolExecutor` — ``--jobs N`` worker processes, each setting the pipeline up once; at
@@ -15,6 +17,7 @@ Every executor takes the build's tasks in the order their graphs are written and
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -25,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from kg.corpus import ArticleOutcome, Extractor, Rendered, Task, background_quads
+from kg.corpus import ArticleOutcome, Extractor, Rendered, Task, background_quads, rendered
 from kg.errors import InputError, KGError
 from kg.resources import Resources
 from kg.terms import Quad
@@ -63,8 +66,7 @@ class SerialExecutor:
 
     def map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
         for task in tasks:
-            outcome, quads = self.extractor(task)
-            yield outcome, render(quads)
+            yield rendered(task, self.extractor(task), render)
 
     def background(self) -> list[Quad]:
         return background_quads(self.extractor.resources, self.extractor)
@@ -96,8 +98,7 @@ def _run_chunk(tasks: Sequence[Task], render: Render, spool: str | None) -> list
     try:
         offset = 0
         for task in tasks:
-            outcome, quads = _worker(task)
-            payload = render(quads)
+            outcome, payload = rendered(task, _worker(task), render)
             if handle is not None and isinstance(payload, bytes) and payload:
                 handle.write(payload)
                 out.append((outcome, Spooled(spool, offset, len(payload))))  # type: ignore[arg-type]
@@ -213,8 +214,8 @@ def build_part(tasks: Sequence[Task], part: str, resources: Resources, segmenter
     try:
         with open(partial, "wb") as handle:
             for task in tasks:
-                outcome, quads = extractor(task)
-                handle.write(render(quads))  # type: ignore[arg-type]  # graph by graph, each sorted
+                outcome, payload = rendered(task, extractor(task), render)
+                handle.write(payload)  # type: ignore[arg-type]  # graph by graph, each sorted
                 outcomes.append(outcome)
         os.replace(partial, part)
     except BaseException:
@@ -279,14 +280,14 @@ class DaskExecutor:
 
         client = self._connect()
         folder = self._parts_dir()
-        tasks = [Task(task.path.resolve(), task.encoding, task.extractor_key, task.reason) for task in tasks]
+        tasks = [dataclasses.replace(task, path=task.path.resolve()) for task in tasks]
         size = self.partition or max(1, math.ceil(len(tasks) / (self.workers * 4)))
         partitions = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         names = [str(folder / f"part-{n:06d}.nq") for n in range(len(partitions))]
         # Client.map has keywords of its own (``resources``, ``workers``…): bind ours first
         job = functools.partial(build_part, resources=self.resources, segmenter=self.segmenter)
         futures = client.map(job, partitions, names, pure=False)
-        for future, name in zip(futures, names, strict=True):
+        for future, name, partition in zip(futures, names, partitions, strict=True):
             try:
                 outcomes = future.result()
             except KGError:
@@ -298,9 +299,9 @@ class DaskExecutor:
                 raise InputError(f"--dask: {name} was written by a worker but is not here; --parts must be a "
                                  "folder the workers and this machine share")
             with open(name, encoding="utf-8", newline="\n") as handle:
-                for outcome in outcomes:
+                for task, outcome in zip(partition, outcomes, strict=True):
                     quads = [split_nquad(line) for line in itertools.islice(handle, outcome.quads)]
-                    yield outcome, render(quads)
+                    yield rendered(task, (outcome, quads), render)
             future.release()
 
     def background(self) -> list[Quad]:

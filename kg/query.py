@@ -32,11 +32,17 @@ def resolve_query(query: str) -> str:
     if query in queries:
         return queries[query]
     path = Path(query)
-    if query.endswith(".rq") or (len(query) < 256 and "\n" not in query and path.is_file()):
+    try:
+        is_file = len(query) < 256 and "\n" not in query and path.is_file()
+    except (OSError, ValueError):  # text that cannot name a file (a name too long): not a file
+        is_file = False
+    if query.endswith(".rq") or is_file:
         try:
             return path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise QueryError(f"{query}: cannot read query file ({exc.strerror})") from None
+            raise QueryError(f"{query}: cannot read query file ({exc.strerror or exc})") from None
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"{query}: a query file is UTF-8 text, and this is not (byte {exc.start})") from None
     if any(ch.isspace() or ch in "{}" for ch in query.strip()):  # SPARQL text (checked when it runs)
         return query
     raise QueryError(f"unknown bundled query {query!r}; bundled: {', '.join(queries)}")

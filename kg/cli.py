@@ -74,7 +74,7 @@ EPILOG_LOAD = """examples:
 A store is a folder (Oxigraph's RocksDB files and summit-kg-store.json). Loading a file whose named
 graphs (one per article, its inferred facts, the reference) are already in the store replaces
 them; the default graph, the merge of all named graphs, follows. A file of triples (.ttl, .nt)
-goes to the graph .../graph/file/NAME. Each file is read once to check it before the store
+goes to the graph .../graph/file/NAME-HASH. Each file is read once to check it before the store
 changes. The store normalises literals (integers become xsd:integer, language tags lower case):
 publish the files kg build writes, not a dump of the store. One process writes a store at a time;
 stop kg serve before loading into its store."""
@@ -261,7 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     handles_signals = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if handles_signals else None
+    # SIGTERM (kill, a scheduler's time limit) and SIGHUP (the terminal closed) end a command like Ctrl-C
+    previous = {number: signal.signal(number, _terminate) for number in (signal.SIGTERM, signal.SIGHUP)} \
+        if handles_signals else {}
     try:
         return {"build": _build, "load": _load, "query": _query, "push": _push, "serve": _serve,
                 "validate": _validate, "stats": _stats,
@@ -281,8 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               "(set KG_DEBUG=1 for the traceback)", file=sys.stderr)
         return 70
     finally:
-        if handles_signals:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -1,10 +1,12 @@
 """Check a graph file against the SHACL shapes (``ontology/shapes.ttl``): ``kg validate``.
 
-The file is read with rdflib into a Dataset; the union of all its graphs, merged with the
-bundled ontology (``ontology/summit.ttl`` and ``ontology/vocabularies.ttl``, so that
-``sh:targetClass`` and ``sh:class`` follow ``rdfs:subClassOf`` and the SKOS vocabularies are
-there), is validated with pyshacl, ``inference="none"``. Results of severity ``sh:Warning`` are
-reported but do not make the graph non-conforming.
+The file is read with pyoxigraph, which never fetches anything: a JSON-LD ``@context`` or
+``@import`` that names a remote document is refused, so validating a file sends no request and
+checks only what the file holds. The union of all its graphs, merged with the bundled ontology
+(``ontology/summit.ttl`` and ``ontology/vocabularies.ttl``, so that ``sh:targetClass`` and
+``sh:class`` follow ``rdfs:subClassOf`` and the SKOS vocabularies are there), is validated with
+pyshacl, ``inference="none"``. Results of severity ``sh:Warning`` are reported but do not make the
+graph non-conforming.
 
 Importing this module is cheap: rdflib and pyshacl are imported when a file is validated.
 """
@@ -21,14 +23,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
     from rdflib.term import Node
 
-#: Extension → rdflib parser name.
+#: Extension → the name of pyoxigraph's ``RdfFormat``.
 FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".nt": "nt",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
+    ".ttl": "TURTLE",
+    ".trig": "TRIG",
+    ".nq": "N_QUADS",
+    ".nt": "N_TRIPLES",
+    ".jsonld": "JSON_LD",
+    ".json": "JSON_LD",
 }
 
 #: At most this many lines of violations in a report; the rest is counted.
@@ -83,23 +85,69 @@ def validate_file(path: str | Path | None, stage: Callable[[str], None] = lambda
 
 
 def load_union(path: str | Path) -> Graph:
-    """The union of all graphs of the file, as one rdflib Graph."""
-    from rdflib import Dataset
+    """The union of all graphs of the file, as one rdflib Graph.
 
-    from kg.store import graph_file
+    pyoxigraph parses the file (rdflib's JSON-LD parser would fetch a remote ``@context`` or
+    ``@import``; pyoxigraph has no way to load a document, and refuses one that needs it), and the
+    triples are given to rdflib, which pyshacl validates."""
+    import pyoxigraph as ox
+
+    from kg.store import FORMAT_NAMES, graph_file
 
     path, suffix = graph_file(path, FORMATS)
-    dataset = Dataset()
-    try:
-        dataset.parse(path, format=FORMATS[suffix])
-    except Exception as exc:  # noqa: BLE001 (rdflib's parsers raise many unrelated types)
-        raise InputError(f"{path}: does not parse as {FORMATS[suffix]}: {_one_line(exc)}") from None
+    name = FORMAT_NAMES[FORMATS[suffix]]
     union = _query_cache_graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
+    to_rdflib = _RdflibTerms(path)
+    try:
+        with path.open("rb") as handle:
+            for quad in ox.parse(handle, format=getattr(ox.RdfFormat, FORMATS[suffix])):
+                union.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    except SyntaxError as exc:
+        message = _one_line(exc)
+        if _REMOTE_DOCUMENT in message:  # pyoxigraph's words for a remote @context or @import
+            message = "it names a remote JSON-LD @context or @import, which is never fetched"
+        raise InputError(f"{path}: does not parse as {name}: {message}") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read ({_one_line(exc)})") from None
     if len(union) == 0:
         raise InputError(f"{path}: the graph is empty")
     return union
+
+
+#: What pyoxigraph's JSON-LD parser says of a context it would have to load from elsewhere.
+_REMOTE_DOCUMENT = "LoadDocumentCallback"
+
+
+class _RdflibTerms:
+    """pyoxigraph terms as rdflib terms; language tags in the case RFC 5646 recommends (pyoxigraph
+    gives them in lower case), ``xsd:string`` literals plain, as rdflib's own parsers make them."""
+
+    def __init__(self, path: Path) -> None:
+        import pyoxigraph as ox
+        import rdflib
+
+        self.path = path  # for messages
+        self.ox, self.rdflib = ox, rdflib
+        self._iris: dict[str, Any] = {}
+
+    def __call__(self, term: Any) -> Any:
+        from kg.terms import XSD_STRING, language_case
+
+        ox, rdflib = self.ox, self.rdflib
+        if isinstance(term, ox.NamedNode):
+            found = self._iris.get(term.value)
+            if found is None:
+                found = self._iris[term.value] = rdflib.URIRef(term.value)
+            return found
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return rdflib.Literal(term.value, lang=language_case(term.language))
+            datatype = term.datatype.value
+            return rdflib.Literal(term.value) if datatype == XSD_STRING else \
+                rdflib.Literal(term.value, datatype=self(term.datatype))
+        if isinstance(term, ox.BlankNode):
+            return rdflib.BNode(term.value)
+        raise InputError(f"{self.path}: holds an RDF term that SHACL validation does not take: {str(term)[:200]}")
 
 
 def load_store_union(directory: str | Path, ontology_files: list[Path]) -> Graph:

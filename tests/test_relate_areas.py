@@ -72,6 +72,20 @@ def test_areas_from_document_titles(run, text, expected):
     assert run(text).labels("area") == expected
 
 
+@pytest.mark.parametrize("repeated,expected", [("合作", {"农业"}), ("上海合作组织", set())],
+                         ids=["hezuo", "organisation-names"])
+def test_areas_long_document_title_is_read_in_linear_time(run, repeated, expected):
+    """A 《…》 of 60,000 characters: each 合作 in it looks back at most 7 characters, and names are
+    looked up by binary search (it took minutes, quadratic in the length of the title)."""
+    import time
+
+    started = time.monotonic()
+    r = run(f"成员国元首见证签署《上海合作组织成员国政府间农业{repeated * (60_000 // len(repeated))}合作协定》。")
+    assert time.monotonic() - started < 30
+    assert expected <= r.labels("area")  # 农业 before the first 合作, as in a title of usual length
+    assert expected or not r.labels("area")  # 合作 inside a name is no field's
+
+
 # Single fields and other shapes of convention 6. Invented sentences.
 @pytest.mark.parametrize("sentence,expected", [
     ("各方同意深化海洋合作，增进互信。", {"海洋"}),

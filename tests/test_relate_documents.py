@@ -135,6 +135,14 @@ def test_documents_without_summit_are_scoped_by_article(run):
     assert r.objects("document:article/test/中哈两国政府间经济合作协定", "action") == {"action:signed"}
 
 
+def test_documents_without_summit_are_related_to_the_article_only(run):
+    """No meeting named: no summit it was adopted or mentioned at; the article mentions it."""
+    r = run("双方签署了《中哈两国政府间经济合作协定》。")
+    ref = "document:article/test/中哈两国政府间经济合作协定"
+    assert r.objects(ref, "adoptedAt") | r.objects(ref, "mentionedAt") == set()
+    assert ref in r.objects("article:test", "mentions")
+
+
 def test_documents_list_of_full_names_is_read_name_by_name(run):
     r = run(SCO22 + "会议发表关于粮食安全的声明、关于能源安全的声明和关于气候变化的决议。")
     assert _documents(r) == {"关于粮食安全的声明", "关于能源安全的声明", "关于气候变化的决议"}

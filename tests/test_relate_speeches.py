@@ -49,6 +49,14 @@ def test_speeches_title_spaces_are_normalised(run):
     assert r.objects(ref, "title") == {"弘扬“上海精神” 共创美好未来"}
 
 
+@pytest.mark.parametrize("mark", ["。", "！"], ids=["full-stop", "exclamation"])
+def test_speeches_title_holding_a_sentence_end_is_read_whole(run, mark):
+    r = run(SCO24 + f"习近平发表题为《携手抗疫{mark}共创未来》的重要讲话。")
+    ref = _speech("sco/heads-of-state/24", f"携手抗疫{mark}共创未来")
+    assert r.objects(ref, "title") == {f"携手抗疫{mark}共创未来"}
+    assert r.objects(ref, "speaker") == {"person:习近平"}
+
+
 def test_speeches_without_summit_are_scoped_by_article(run):
     r = run("国家主席习近平在论坛开幕式上发表题为《共建开放世界经济》的主旨演讲。")
     ref = "speech:article/test/共建开放世界经济"

@@ -2,19 +2,25 @@
 inferred with background knowledge, each fact with an evidence node (its sentence, offsets
 and rule). Quads are produced sorted, so every serialisation is deterministic.
 
+What is written conforms to the shapes whatever the text: each evidence span lies inside its
+sentence (a boundary the segmenter found inside a span, such as a 。 inside a 《…》 title, is no
+boundary: see :func:`written_sentences`), and names (labels, titles) are cut at
+:data:`MAX_LABEL` characters with a marker, the full text staying in the evidence.
+
 A traditional-script article (``Article.converted``) was read in simplified script; its text,
 sentences and evidence anchors are written as the article has them (``zh-Hant``, the same
 offsets). Names read in it are given twice: the simplified value the rules produced
 (``zh-Hans``) and the words as written (``zh-Hant``), see :func:`script_names`."""
 from __future__ import annotations
 
+import bisect
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from kg import __version__, iris
-from kg.model import Doc, Evidence, Fact, Ref, Value
+from kg.model import Doc, Evidence, Fact, Ref, Sentence, Value
 from kg.terms import Quad, iri, literal, typed
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -49,6 +55,10 @@ PREDICATES: dict[str, str] = {
 }
 #: Predicates of names: in a traditional-script article each is also given as written (zh-Hant).
 NAME_PREDICATES = frozenset({"label", "alias", "title", "roleName"})
+#: The longest name written (the value of a :data:`NAME_PREDICATES` fact), in characters: a longer
+#: one (a 《…》 title of a page) is cut and ends in :data:`LABEL_MARK`; its evidence keeps it whole.
+MAX_LABEL = 200
+LABEL_MARK = "…"
 HANS, HANT = "zh-Hans", "zh-Hant"
 _MODES = {"video": "OnlineEventAttendanceMode", "in_person": "OfflineEventAttendanceMode",
           "hybrid": "MixedEventAttendanceMode"}
@@ -121,10 +131,14 @@ class GraphWriter:
         add = quads.add
         self._article(doc, article, names, add)
         own, text_lang = doc.article.own_text, HANT if doc.article.converted else HANS
-        sentence_iris = {}
-        for sentence in doc.sentences:
+        facts = [*doc.facts, *script_names(doc)]
+        sentences = written_sentences(doc.article.text, doc.sentences,
+                                      [f.evidence for f in facts if f.evidence is not None])
+        starts = [sentence.start for sentence in sentences]
+        sentence_iris = []
+        for sentence in sentences:
             node = iri(f"{base}sentence/{sentence.index}")
-            sentence_iris[sentence.index] = node
+            sentence_iris.append(node)
             add((node, _T.type, _T.sentence_class, g))
             add((node, _T.reference_context, article, g))
             add((node, _T.begin, _count(sentence.start), g))
@@ -132,7 +146,7 @@ class GraphWriter:
             add((node, _T.anchor_of, literal(own[sentence.start:sentence.end], text_lang), g))
             add((node, _T.sentence_index, _count(sentence.index), g))
         rules: set[str] = set()
-        for fact in [*doc.facts, *script_names(doc)]:
+        for fact in facts:
             graph = names.inferred if fact.basis == "inferred" else g
             basis = iri(iris.entity("basis", fact.basis))
             for s, p, o, key in self._triples(fact):
@@ -140,7 +154,7 @@ class GraphWriter:
                 ev = fact.evidence
                 if ev is None:
                     continue
-                sentence = doc.sentence_at(ev.start)
+                sentence = max(bisect.bisect_right(starts, ev.start) - 1, 0)  # holds the span, see written_sentences
                 node = iri(f"{base}evidence/{iris.short_hash(*key, ev.start, ev.end, ev.rule, *_lang_part(fact, p))}")
                 rule = iri(iris.entity("rule", ev.rule))
                 rules.add(rule)
@@ -148,7 +162,7 @@ class GraphWriter:
                 add((node, _T.subject, s, graph))
                 add((node, _T.predicate, p, graph))
                 add((node, _T.object, o, graph))
-                add((node, _T.sentence, sentence_iris[sentence.index], graph))
+                add((node, _T.sentence, sentence_iris[sentence], graph))
                 add((node, _T.article, article, graph))
                 add((node, _T.begin, _count(ev.start), graph))
                 add((node, _T.end, _count(ev.end), graph))
@@ -170,6 +184,9 @@ class GraphWriter:
         if isinstance(obj, Ref):
             o_term = ref_iri(obj)
             o_key = o_term[1:-1]
+        elif fact.predicate in NAME_PREDICATES and not obj.datatype and len(obj.value) > MAX_LABEL:
+            o_key = bounded(obj.value)
+            o_term = literal(o_key, obj.lang)
         else:
             o_term, o_key = literal_of(obj), str(obj.value)
         yield s_iri, _T.predicates[fact.predicate], o_term, (s_iri[1:-1], p, o_key)
@@ -203,6 +220,51 @@ class GraphWriter:
         add((names.inferred, _T.type, _T.bundle, g))
         add((names.inferred, _T.derived, node, g))
         add((names.inferred, _T.derived, _T.reference_graph, g))
+
+
+def bounded(name: str, limit: int = MAX_LABEL) -> str:
+    """``name``, or its first ``limit - 1`` characters and :data:`LABEL_MARK` when it is longer."""
+    return name if len(name) <= limit else name[:limit - 1] + LABEL_MARK
+
+
+def written_sentences(text: str, sentences: Sequence[Sentence], spans: Iterable[Evidence]) -> list[Sentence]:
+    """The sentences as written: the segmenter's, joined where an evidence span crosses a boundary.
+
+    A span read across a sentence end (a 。 or ！ inside a 《…》 title, a name broken by a line
+    break) shows that the boundary is none: the sentences it touches become one, so every span
+    lies inside its sentence, as the shapes require. A span that reaches outside every sentence
+    (into the blanks before the first one) widens the sentence it touches. Sentences are numbered
+    again from 0; without a crossing span they are the segmenter's, unchanged.
+    """
+    if not sentences:
+        spans = list(spans)
+        if not spans:
+            return []
+        start, end = min(e.start for e in spans), max(e.end for e in spans)
+        return [Sentence(0, start, end, text[start:end])]
+    starts = [s.start for s in sentences]
+    last = len(sentences) - 1
+    joined_to = list(range(len(sentences)))  # the last sentence of the run each sentence opens or extends
+    low = [s.start for s in sentences]
+    high = [s.end for s in sentences]
+    for ev in spans:
+        first = max(bisect.bisect_right(starts, ev.start) - 1, 0)
+        final = max(bisect.bisect_right(starts, max(ev.end - 1, ev.start)) - 1, first)
+        joined_to[first] = max(joined_to[first], final)
+        low[first] = min(low[first], ev.start)
+        high[final] = max(high[final], ev.end)
+    out: list[Sentence] = []
+    i = 0
+    while i <= last:
+        j, reach = i, joined_to[i]
+        while j < reach:
+            j += 1
+            reach = max(reach, joined_to[j])
+        start, end = min(low[i:j + 1]), max(high[i:j + 1])
+        same = i == j and (start, end) == (sentences[i].start, sentences[i].end)
+        out.append(Sentence(len(out), start, end, sentences[i].text if same else text[start:end]))
+        i = j + 1
+    return out
 
 
 def script_names(doc: Doc) -> list[Fact]:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from kg.errors import InputError
+from kg.pipeline.graph import bounded
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.store import GraphStore
@@ -230,7 +231,7 @@ class _Builder:
             if p == RDF_TYPE and ok == "iri":
                 self.types[s].add(ov)
             elif p in (PREF_LABEL, RDFS_LABEL, TITLE, NOTATION, ALT_LABEL) and ok == "lit":
-                self.labels[s][f"{p} {lang}"].append(ov)
+                self.labels[s][f"{p} {lang}"].append(bounded(ov))  # a graph of an older build may hold any length
         self.classes: dict[str, str] = {}
         for s, types in self.types.items():
             found = sorted(_CLASS_OF[t] for t in types if t in _CLASS_OF)
@@ -311,11 +312,12 @@ class _Builder:
 
     @staticmethod
     def tail(iri: str) -> str:
-        """A readable name from an IRI alone: its prefixed name, or its last path segment."""
+        """A readable name from an IRI alone: its prefixed name, or its last path segment (at most
+        :data:`~kg.pipeline.graph.MAX_LABEL` characters, as labels)."""
         short = compact(iri)
         if short != iri:
-            return short
-        return unquote(iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]) or iri
+            return bounded(short)
+        return bounded(unquote(iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]) or iri)
 
     def value_label(self, iri: str, lang: str = "zh") -> str:
         return self.label(iri, lang) or self.tail(iri)

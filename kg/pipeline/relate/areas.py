@@ -4,11 +4,13 @@ A合作和B合作, A和B合作), 在A、B方面, 在A领域, and A合作 inside 
 phrase (参与, 在50多个), never a word that only qualifies cooperation (务实合作, 区域合作)."""
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 
 from kg import iris
 from kg.lexicon import Lexicon
-from kg.model import Doc, Ref, Value
+from kg.model import Doc, Mention, Ref, Value
 from kg.pipeline.relate.common import summit_at
 from kg.pipeline.segment import Segmenter
 
@@ -28,6 +30,7 @@ class AreaRule:
     def __init__(self, lexicon: Lexicon, segmenter: Segmenter, words: dict[str, list[str]] | None = None) -> None:
         self.lexicon = lexicon
         self.segmenter = segmenter
+        self._names: tuple[list[int], list[int]] = ([], [])  # the article's name spans (starts, ends)
         self.known = sorted(lexicon.areas, key=len, reverse=True)
         words = words or {}
         self.not_field = frozenset(words.get("not_field", ()))
@@ -56,6 +59,7 @@ class AreaRule:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.article.text
+        self._names = _merged_spans(m for m in doc.mentions if m.kind in _NAMES)
         for hit in _ENUM.finditer(text):
             base = hit.start("items")
             if "关于" in hit.group("items"):
@@ -139,7 +143,11 @@ class AreaRule:
         return start
 
     def _inside_name(self, doc: Doc, start: int, end: int) -> bool:
-        return any(m.start < end and start < m.end and m.kind in _NAMES for m in doc.mentions)
+        """Whether ``[start, end)`` overlaps a name (:data:`_NAMES`): a binary search in the
+        article's name spans, merged once per article (this rule adds no names)."""
+        ends = self._names[1]
+        k = bisect.bisect_right(ends, start)  # the first merged span ending after ``start``
+        return k < len(ends) and self._names[0][k] < end and start < end
 
     def _split(self, doc: Doc, start: int, end: int) -> list[tuple[str, int, int]]:
         """A and B of A和B (经贸和人文): both sides when both are fields, else the whole."""
@@ -240,15 +248,16 @@ class AreaRule:
                  if f.subject.kind == "document" and f.predicate in ("label", "alias") and f.evidence is not None}
         spans |= {m.span() for m in re.finditer(r"《[^》]+》", text)}
         owner_ends = {m.end for m in doc.mentions if m.kind in ("org", "state")}
+        owner_tails = (*self.tails, "成员国")
         for s, e in sorted(spans):
             for hit in re.finditer("合作", text[s:e]):
                 co = s + hit.start()
                 if self._inside_name(doc, co, co + 2) or text[co - 2:co] == "领域":
                     continue
-                i = co
-                while i > s and "\u4e00" <= text[i - 1] <= "\u9fff" and not text.startswith("关于", i - 2) and \
+                i, floor = co, max(s, co - 7)  # a field has 2 to 6 characters: a 7th shows it is longer
+                while i > floor and "\u4e00" <= text[i - 1] <= "\u9fff" and not text.startswith("关于", i - 2) and \
                         text[i - 1] != "的" and i not in owner_ends \
-                        and not any(text.startswith(t, i - len(t)) for t in self.tails + ("成员国",)):
+                        and not text.endswith(owner_tails, 0, i):
                     i -= 1
                 if i > s and (text[i - 1] == "的" or text[i - 1] in "0123456789"):
                     continue  # …的极端化合作, 2009年合作纲要: no field of its own
@@ -345,3 +354,19 @@ class AreaRule:
             return "", offset
         last = tokens[-1]
         return last.text, last.start
+
+
+def _merged_spans(mentions: Iterable[Mention]) -> tuple[list[int], list[int]]:
+    """The starts and ends of the union of the mentions' spans, as disjoint sorted spans."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.end <= m.start:
+            continue
+        if ends and m.start <= ends[-1]:
+            ends[-1] = max(ends[-1], m.end)
+        else:
+            starts.append(m.start)
+            ends.append(m.end)
+    return starts, ends
+

@@ -28,6 +28,7 @@ ID = "https://w3id.org/summit-kg/id/"
 SKG = "https://w3id.org/summit-kg/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SDO = "https://schema.org/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 GRAPH = "https://w3id.org/summit-kg/graph/"
 SUMMIT = ID + "summit/sco/heads-of-state/20"
@@ -229,6 +230,34 @@ def test_two_reports_of_one_document_conform(tmp_path: Path, case: str) -> None:
     assert stated == expected
 
 
+def test_two_reports_name_and_hold_a_meeting_differently(tmp_path: Path) -> None:
+    """One report names the meeting in full and says nothing of its format (in person is inferred),
+    the other shortens the name and says it met by video: each name and format is its report's, in
+    its own graph; the union conforms, with warnings that the sources differ."""
+    day = "2023年10月26日，"
+    out = build(tmp_path, {"full": day + "上海合作组织成员国政府首脑(总理)理事会第二十二次会议在比什凯克举行。",
+                           "short": day + "上合组织成员国政府首脑理事会第二十二次会议以视频方式举行。"})
+
+    report = conforms(out)
+    assert "Warning: shp:LabelSourcesShape" in report and "Warning: shp:SummitShape › skg:format" in report, report
+    summit = ID + "summit/sco/heads-of-government/22"
+    stated = {(p.rsplit("#", 1)[-1], o.value if isinstance(o, ox.Literal) else o, g.removeprefix(GRAPH))
+              for s, p, o, g in quads(out) if s == summit and p.endswith(("#prefLabel", "#format"))}
+    assert stated == {("prefLabel", "上海合作组织成员国政府首脑(总理)理事会第二十二次会议", "article/full"),
+                      ("prefLabel", "上合组织成员国政府首脑理事会第二十二次会议", "article/short"),
+                      ("format", ID + "format/in_person", "article/full/inferred"),
+                      ("format", ID + "format/video", "article/short")}
+
+
+def test_meeting_of_no_known_organization_warns(tmp_path: Path) -> None:
+    """上海峰会 alone: a meeting the text names, of no organization it names; a warning, not a violation."""
+    out = build(tmp_path, {"shanghai": "习近平出席上海峰会。"})
+
+    report = conforms(out)
+    assert "Warning: shp:SummitShape › skg:organizer" in report, report
+    assert values(quads(out), ID + "summit/上海峰会/上海", SKG + "organizer") == set()
+
+
 def test_same_summit_corpus_conforms(tmp_path: Path) -> None:
     """Three reports of the 2022 SCO summit (tests/data/same_summit): 签署并发表 in one, 发表 in
     another, and a start date one day apart from the reference's."""
@@ -302,6 +331,10 @@ BROKEN = {
         f"<{DOCUMENT}> <{SKG}action> <{ID}action/issued> .\n"
         + _ev("x1", DOCUMENT, SKG + "action", f"<{ID}action/issued>", "one"),
         "two actions"),
+    "one-report-two-names": (
+        f'<{DOCUMENT}> <{SKOS}prefLabel> "莫斯科共同宣言"@zh-Hans .\n'
+        + _ev("x4", DOCUMENT, SKOS + "prefLabel", '"莫斯科共同宣言"@zh-Hans', "one"),
+        "are not two reports' own"),
     "two-actions-no-report": (f"<{DOCUMENT}> <{SKG}action> <{ID}action/issued> .\n", "two actions"),
     "one-report-adopted-and-mentioned": (
         f"<{DOCUMENT}> <{SKG}mentionedAt> <{SUMMIT}> .\n"

@@ -549,3 +549,11 @@ def test_stale_temporary_files_of_the_output_are_removed_and_nothing_else(tmp_pa
         alive.wait()
     assert sorted(p.name for p in removed) == sorted(name for name, stale in files.items() if stale)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name] + [n for n, s in files.items() if not s])
+
+
+def test_a_utf16_bom_with_a_broken_surrogate_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "broken.txt"
+    article.write_bytes(b"\xff\xfe" + "会议".encode("utf-16-le") + b"\x00\xdc\x41\x00")  # a lone low surrogate
+    assert main(["build", str(article), "-o", str(tmp_path / "out.nq"), "-q"]) == 2  # its only article
+    err = capsys.readouterr().err
+    assert "not valid UTF-16" in err and "internal error" not in err

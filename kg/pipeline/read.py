@@ -119,7 +119,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         raise EncodingError(f"{name}: the encoding is uncertain (UTF-8 or a legacy Chinese encoding); "
                             "name it with --encoding (e.g. --encoding utf-8 or --encoding gb18030)")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(f"{name}: starts like UTF-16 but is not valid UTF-16 (byte {exc.start}); "
+                                "name its encoding with --encoding") from None
     plausible = _legacy_readings(data)
     if len(plausible) == 1:
         return plausible[0][1]

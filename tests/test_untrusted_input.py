@@ -557,3 +557,11 @@ def test_a_utf16_bom_with_a_broken_surrogate_is_one_line(tmp_path: Path, capsys:
     assert main(["build", str(article), "-o", str(tmp_path / "out.nq"), "-q"]) == 2  # its only article
     err = capsys.readouterr().err
     assert "not valid UTF-16" in err and "internal error" not in err
+
+
+def test_a_meta_escape_of_a_lone_surrogate_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text("上海合作组织成员国元首理事会会议在北京举行。", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text('{"title": "x\\ud800y"}', encoding="utf-8")
+    assert main(["build", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out.nq"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "lone surrogate (U+D800)" in err and "internal error" not in err

@@ -193,6 +193,11 @@ def read_meta(path: Path) -> dict[str, object]:
         raise InputError(f"{where}: not valid UTF-8 JSON ({exc})") from None
     if not isinstance(meta, dict):
         raise InputError(f"{where}: expected a JSON object")
+    try:  # a \\ud800 escape gives a lone surrogate, which no UTF-8 output can carry
+        json.dumps(meta, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{where}: a \\u escape gives a lone surrogate (U+{ord(exc.object[exc.start]):04X}), "
+                         "not a character") from None
     check_meta(meta, str(where))
     return meta
 

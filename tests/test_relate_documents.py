@@ -135,6 +135,16 @@ def test_documents_without_summit_are_scoped_by_article(run):
     assert r.objects("document:article/test/中哈两国政府间经济合作协定", "action") == {"action:signed"}
 
 
+def test_documents_names_differing_in_punctuation_are_one_document(run):
+    """《？上海宣言》 and 《上海宣言》 have one IRI: one document, its label, action and venue from the first."""
+    r = run(SCO22 + "会议通过《？上海宣言》。各方发表《上海宣言》。")
+    ref = "document:sco/heads-of-state/22/上海宣言"
+    assert r.of_class("Document") == {ref}
+    assert r.objects(ref, "label") == {"？上海宣言"} and r.objects(ref, "alias") == {"上海宣言"}
+    assert r.objects(ref, "action") == {"action:adopted"}
+    assert r.objects(ref, "adoptedAt") == {SAMARKAND} and r.objects(ref, "mentionedAt") == set()
+
+
 def test_documents_without_summit_are_related_to_the_article_only(run):
     """No meeting named: no summit it was adopted or mentioned at; the article mentions it."""
     r = run("双方签署了《中哈两国政府间经济合作协定》。")

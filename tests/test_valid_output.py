@@ -20,7 +20,7 @@ import pytest
 from kg.cli import main
 from kg.errors import InputError
 from kg.model import Evidence, Sentence
-from kg.pipeline.graph import LABEL_MARK, MAX_LABEL, bounded, written_sentences
+from kg.pipeline.graph import LABEL_MARK, MAX_LABEL, bounded, one_label_per_language, written_sentences
 from kg.validate import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,6 +258,17 @@ def test_meeting_of_no_known_organization_warns(tmp_path: Path) -> None:
     assert values(quads(out), ID + "summit/上海峰会/上海", SKG + "organizer") == set()
 
 
+def test_names_one_iri_apart_in_one_report_conform(tmp_path: Path) -> None:
+    """《？上海宣言》 and 《上海宣言》 (one IRI) in one report: one label, one action, one venue."""
+    out = build(tmp_path, {"shanghai": SCO20 + "会议通过《？上海宣言》。各方发表《上海宣言》。"})
+
+    conforms(out)
+    found = quads(out)
+    document = ID + "document/sco/heads-of-state/20/上海宣言"
+    assert values(found, document, SKOS + "prefLabel") == {"？上海宣言"}
+    assert values(found, document, SKG + "action") == {ID + "action/adopted"}
+
+
 def test_same_summit_corpus_conforms(tmp_path: Path) -> None:
     """Three reports of the 2022 SCO summit (tests/data/same_summit): 签署并发表 in one, 发表 in
     another, and a start date one day apart from the reference's."""
@@ -401,6 +412,22 @@ def test_written_sentences_join_what_a_span_crosses(sentences: list[tuple[int, i
     assert all(s.text == TEXT[s.start:s.end] for s in written)
     for start, end in evidence:  # every span inside one sentence
         assert any(s.start <= start and end <= s.end for s in written)
+
+
+def test_one_label_per_language() -> None:
+    from kg.model import Fact, Ref, Value
+
+    doc, article = Ref("document", "x/上海宣言"), Ref("article", "x")
+    facts = [Fact(doc, "label", Value("上海宣言", lang="zh-Hans"), Evidence(30, 34, "document-title")),
+             Fact(doc, "label", Value("？上海宣言", lang="zh-Hans"), Evidence(10, 15, "document-title")),
+             Fact(doc, "label", Value("上海宣言", lang="zh-Hant"), Evidence(30, 34, "document-title")),
+             Fact(article, "mentions", doc, Evidence(30, 34, "document-title"))]
+
+    written = one_label_per_language(facts)
+
+    assert [(f.predicate, f.object.value if isinstance(f.object, Value) else str(f.object)) for f in written] == [
+        ("alias", "上海宣言"), ("label", "？上海宣言"), ("label", "上海宣言"), ("mentions", "document:x/上海宣言")]
+    assert [f.evidence for f in written] == [f.evidence for f in facts]
 
 
 @pytest.mark.parametrize("name,expected", [

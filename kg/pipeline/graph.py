@@ -131,7 +131,7 @@ class GraphWriter:
         add = quads.add
         self._article(doc, article, names, add)
         own, text_lang = doc.article.own_text, HANT if doc.article.converted else HANS
-        facts = [*doc.facts, *script_names(doc)]
+        facts = one_label_per_language([*doc.facts, *script_names(doc)])
         sentences = written_sentences(doc.article.text, doc.sentences,
                                       [f.evidence for f in facts if f.evidence is not None])
         starts = [sentence.start for sentence in sentences]
@@ -225,6 +225,24 @@ class GraphWriter:
 def bounded(name: str, limit: int = MAX_LABEL) -> str:
     """``name``, or its first ``limit - 1`` characters and :data:`LABEL_MARK` when it is longer."""
     return name if len(name) <= limit else name[:limit - 1] + LABEL_MARK
+
+
+def one_label_per_language(facts: list[Fact]) -> list[Fact]:
+    """The facts with one preferred label per entity and language tag, as the shapes require of a
+    report: of several (names that differ only where IRIs do not, 上海宣言 and ？上海宣言, or two
+    rules), the first in the text stays ``label``, the others become ``alias`` (skos:altLabel)."""
+    first: dict[tuple[Ref, str], str] = {}
+    for fact in sorted((f for f in facts if f.predicate == "label" and isinstance(f.object, Value)),
+                       key=lambda f: (f.evidence.start if f.evidence else -1, f.object.value)):  # type: ignore[union-attr]
+        first.setdefault((fact.subject, (fact.object.lang or "").lower()), fact.object.value)  # type: ignore[union-attr]
+    out = []
+    for fact in facts:
+        obj = fact.object
+        if fact.predicate == "label" and isinstance(obj, Value) and first[(fact.subject, (obj.lang or "").lower())] \
+                != obj.value:
+            fact = Fact(fact.subject, "alias", obj, fact.evidence, fact.basis)
+        out.append(fact)
+    return out
 
 
 def written_sentences(text: str, sentences: Sequence[Sentence], spans: Iterable[Evidence]) -> list[Sentence]:

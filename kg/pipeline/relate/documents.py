@@ -345,6 +345,7 @@ class DocumentRule:
                 same_type[0].mentions.append(m)
 
     def _write(self, doc: Doc, clusters: list[DocCluster]) -> None:
+        labels: dict[Ref, str] = {}  # documents written, with their label
         for c in clusters:
             first = min([m for m in c.mentions if not m.bare] or c.mentions, key=lambda x: x.start)
             # the meeting the document belongs to: the one named in the clause that acts on it (or names it)
@@ -353,6 +354,13 @@ class DocumentRule:
             summit = summit_at(doc, anchor.start)
             scope = summit.key if summit is not None else f"article/{iris.slug(doc.article.id)}"
             ref = Ref("document", f"{scope}/{iris.slug(c.label)}")
+            if ref in labels:  # names that differ only in punctuation (《？上海宣言》, 上海宣言): one document,
+                for m in c.mentions:  # which has its label, action and venue from the first
+                    if not m.bare and m.name != labels[ref]:
+                        doc.add(ref, "alias", Value(m.name, lang="zh-Hans"), m.start, m.end, "document-same-as")
+                    doc.add(Ref("article", doc.article.id), "mentions", ref, m.start, m.end, m.rule)
+                continue
+            labels[ref] = c.label
             doc.entity(ref, c.label, "Document")
             span = (first.start, first.end)
             doc.add(ref, "type", Ref("class", "Document"), *span, first.rule)

@@ -23,20 +23,11 @@ HANG_SECONDS = 60
 
 #: Saved cases of defects still open, with the file and the reason.
 XFAIL: dict[str, str] = {
-    "crash-531b0f2cb28e": "kg/pipeline/read.py: UTF-16 bytes after a byte order mark that do not decode (an odd "
-                          "number of bytes) raise UnicodeDecodeError, an internal error, not an EncodingError",
-    "crash-a5ba1ed91a4e": "kg/pipeline/read.py: UTF-16 after a byte order mark with a lone surrogate raises "
-                          "UnicodeDecodeError, an internal error, not an EncodingError",
     "crash-aca4505346a4": "kg/pipeline/read.py, kg/corpus.py: a meta value with a lone surrogate escape "
                           "(\\ud800) is read as text and fails in meta_sha256 (UnicodeEncodeError), an internal "
                           "error, not an InputError",
     "crash-a861b156eb06": "kg/pipeline/relate/summits.py (_aliases): two meeting names at one offset are sorted "
                           "by their Ref, which has no order (TypeError)",
-    "hang-47fdea1a6819": "ontology/shapes.ttl (shp:OneLabelPerReport, being written): its EXISTS filters take "
-                         "more than a minute in pyshacl on a traditional-script report of 5,000 quads (4 s before)",
-    "nonconforming-6784e24e89bc": "kg/pipeline/graph.py, ontology/shapes.ttl: a meeting named by a name of its own "
-                                  "(中國對話會, 新兴市场国家与发展中国家对话会) has no skg:organizer, a violation "
-                                  "of shp:SummitShape (a warning in the shapes being written)",
 }
 
 

@@ -28,9 +28,6 @@ ARTICLE = ROOT / "tests" / "data" / "eval" / "articles" / "invented_sco30.txt"
 GOLD = ROOT / "tests" / "data" / "eval" / "gold" / "invented_sco30.json"
 
 INTERNAL_ERROR = 70  # the exit status of a bug: bad input is one line and 1 or 2
-REMOTE_CONTEXT_REASON = ("kg validate reads JSON-LD with rdflib, which fetches a remote @context or @import "
-                         "(issue 8, item 1; kg/validate.py)")
-
 
 @dataclass
 class Listener:
@@ -230,8 +227,7 @@ def test_query_a_graph_file(quiet: Listener, inputs: dict[str, Path], graph: str
     assert main(["query", str(inputs[graph]), query, "--timeout", "20"]) != INTERNAL_ERROR
 
 
-@pytest.mark.parametrize("graph", [pytest.param(g, marks=pytest.mark.xfail(strict=False, reason=REMOTE_CONTEXT_REASON))
-                                   if g in JSONLD_GRAPHS else g for g in GRAPHS])
+@pytest.mark.parametrize("graph", GRAPHS)
 def test_validate(quiet: Listener, inputs: dict[str, Path], graph: str) -> None:
     assert main(["validate", str(inputs[graph]), "-q"]) != INTERNAL_ERROR
 

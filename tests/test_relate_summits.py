@@ -385,3 +385,10 @@ def test_summits_mechanism_named_with_its_meeting_noun_wins_over_a_member(run):
     """The catalogue's China-EU mechanism (中国-欧盟领导人会晤机制), not the EU named inside it."""
     r = run("中国-欧盟领导人第二十五次会晤12日在冰城举行。", {"published": "2025-07-25"})
     assert r.objects("article:test", "about") == {"summit:china-eu/leaders/25"}
+
+
+def test_summits_two_names_at_one_offset(run):
+    """国家施会议 and 国家施会议峰会 both start at 0 (found by tools/fuzz.py): the names are ordered by
+    offset, then by their meeting, and both meetings are read (it was a TypeError: a Ref has no order)."""
+    r = run("国家施会议峰会")
+    assert r.of_class("Summit") == {"summit:国家施会议/article-test", "summit:国家施会议峰会/article-test"}

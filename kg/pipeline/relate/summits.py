@@ -420,7 +420,8 @@ class SummitRule:
         text = doc.article.text
         # a bare 会议/峰会 refers to the meeting last named before it in its paragraph (同日，第三十次
         # …领导人会议在…举行。会议通过了…): the report's own meeting where the paragraph names none
-        named = sorted((n.start, m.ref) for n, m in found or [] if n.relation == "this")
+        named = sorted(((n.start, m.ref) for n, m in found or [] if n.relation == "this"),
+                       key=lambda item: (item[0], str(item[1])))  # two names may start at one offset
         explicit = re.compile(r"[（(](?:以下简称|以下称|下称|简称)[“\"]?(?P<alias>[^”\"）)]+)[”\"]?[）)]")
         found = explicit.match(text, first.end)
         if found:

@@ -259,10 +259,13 @@ def as_text(statements: set[tuple[object, ...]]) -> set[tuple[str, ...]]:
     the default graph is ``""``."""
     from kg.terms import from_oxigraph, from_rdflib
 
+    seen: dict[object, str] = {None: ""}  # a term is converted once (predicates, subjects and graphs repeat)
+
     def term(t: object) -> str:
-        if t is None:
-            return ""
-        return from_oxigraph(t) if type(t).__module__.startswith("pyoxigraph") else from_rdflib(t)
+        found = seen.get(t)
+        if found is None:
+            found = seen[t] = from_oxigraph(t) if type(t).__module__.startswith("pyoxigraph") else from_rdflib(t)
+        return found
 
     return {tuple(term(t) for t in statement) for statement in statements}
 

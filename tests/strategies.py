@@ -429,13 +429,14 @@ TITLE_FRAMES = ("习近平发表题为{t}的重要讲话。", "会议通过并�
 
 def titles_text(draw: Draw, sources: Sources, limit: int) -> str:
     """A base article with long, nested or broken 《…》 titles in speech and document sentences;
-    a title may be longer than ``limit``."""
+    the titles together may be four times longer than ``limit`` (at most 120,000 characters)."""
     text = base_text(draw, sources, limit)
     longest = min(4 * limit, 120_000)
-    for _ in range(draw.integer(1, 3)):
+    count = draw.integer(1, 3)
+    for _ in range(count):
         frame = draw.choice(TITLE_FRAMES)
         at = draw.integer(0, len(text))
-        text = text[:at] + frame.replace("{t}", title(draw, longest)) + text[at:]
+        text = text[:at] + frame.replace("{t}", title(draw, longest // (count * frame.count("{t}")))) + text[at:]
     return text
 
 

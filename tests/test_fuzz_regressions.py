@@ -23,11 +23,8 @@ HANG_SECONDS = 60
 
 #: Saved cases of defects still open, with the file and the reason.
 XFAIL: dict[str, str] = {
-    "crash-aca4505346a4": "kg/pipeline/read.py, kg/corpus.py: a meta value with a lone surrogate escape "
-                          "(\\ud800) is read as text and fails in meta_sha256 (UnicodeEncodeError), an internal "
-                          "error, not an InputError",
-    "crash-a861b156eb06": "kg/pipeline/relate/summits.py (_aliases): two meeting names at one offset are sorted "
-                          "by their Ref, which has no order (TypeError)",
+    "nonconforming-91c68e0a8186": "kg/pipeline/relate (meeting ordinals): 第0次 gives skg:ordinal 0, not an "
+                                  "xsd:positiveInteger, a violation of shp:SummitShape",
 }
 
 

@@ -10,15 +10,18 @@ up to 120,000 characters, meta files with odd values, odd encodings). Worker pro
 default every core) each set the pipeline up once and check every article as the property tests
 do (tests/pipeline_check.py): built or refused with one line; every output format parses back in
 pyoxigraph to the same statements (and in rdflib every ``--rdflib-every`` articles); every
-``--validate-every`` articles the graph is validated against the SHACL shapes. An article that
-takes more than ``--timeout`` seconds is a hang: its worker is killed and replaced.
+``--validate-every`` articles (default 25) the graph, with the background graphs, is validated
+against the SHACL shapes. An article that takes more than ``--timeout`` seconds (building and
+checking, or validating) is a hang: its worker is killed and replaced. A worker's address space is
+limited (``--memory-mb``), so a runaway article is a MemoryError or a dead worker, both crashes.
 
 Each failing input is reduced (delta debugging on the meta file's keys and characters, then on
 the article's lines and characters, while it fails in the same way, for at most
 ``--reduce-seconds``) and saved as ``tests/data/fuzz/<kind>-<hash>.txt`` (+ ``.meta.json``), where
 tests/test_fuzz_regressions.py picks it up. One case is saved per kind of failure (its signature:
 the exception and the ``kg`` function it came from, the format and parser, the shape); failures
-the saved cases already show are counted, not saved again.
+the saved cases already show are counted, not saved again, and a failure that no longer
+reproduces when it is reduced (flaky, or fixed while the run went on) is not saved.
 
 The last line is the summary: articles, built, refused, crashes, hangs, invalid outputs, bad
 messages, validated graphs that do not conform, the rate. Exit status 0 when nothing failed, 1 else.
@@ -110,12 +113,13 @@ def _worker(conn: Connection, folder: str, memory_mb: int) -> None:
 
 
 class Pool:
-    """Worker processes fed one job at a time; a job over ``timeout`` seconds kills its worker (a
-    hang) and a new worker takes its place."""
+    """Worker processes fed one job at a time; a job over its time (``timeout`` seconds, plus
+    ``per_mb`` seconds for each MB of the article) kills its worker (a hang), and a new worker
+    takes its place."""
 
     def __init__(self, jobs: int, timeout: float, folder: Path, memory_mb: int,
-                 target: Callable[[Connection, str, int], None] | None = None) -> None:
-        self.size, self.timeout, self.folder, self.memory_mb = jobs, timeout, folder, memory_mb
+                 target: Callable[[Connection, str, int], None] | None = None, per_mb: float = 0.0) -> None:
+        self.size, self.timeout, self.folder, self.memory_mb, self.per_mb = jobs, timeout, folder, memory_mb, per_mb
         self.target = target or _worker  # a test gives a worker of its own
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[dict[str, Any]] = []
@@ -131,7 +135,7 @@ class Pool:
         process = self.context.Process(target=self.target, args=(child, str(folder), self.memory_mb), daemon=True)
         process.start()
         child.close()
-        self.workers.append({"process": process, "conn": parent, "folder": folder, "job": None, "since": 0.0,
+        self.workers.append({"process": process, "conn": parent, "folder": folder, "job": None, "deadline": 0.0,
                              "ready": False, "stage": "building"})
 
     def _retire(self, worker: dict[str, Any]) -> None:
@@ -153,12 +157,13 @@ class Pool:
                         exhausted = True
                         break
                     worker["conn"].send(job)
-                    worker["job"], worker["since"], worker["stage"] = job, time.monotonic(), "building"
+                    worker["job"], worker["stage"] = job, "building"
+                    worker["deadline"] = time.monotonic() + self.limit(job)
             busy = [w for w in self.workers if w["job"] is not None]
             if exhausted and not busy:
                 return
             now = time.monotonic()
-            deadline = min((w["since"] + self.timeout for w in busy), default=now + 1.0)
+            deadline = min((w["deadline"] for w in busy), default=now + 1.0)
             ready = wait([w["conn"] for w in self.workers], timeout=max(0.0, min(deadline - now, 1.0)))
             for worker in list(self.workers):
                 if worker["conn"] in ready:
@@ -181,12 +186,16 @@ class Pool:
                         done(job, Result(*message))
             now = time.monotonic()
             for worker in [w for w in self.workers if w["job"] is not None]:
-                if now - worker["since"] > self.timeout:
+                if now > worker["deadline"]:
                     job, stage = worker["job"], worker["stage"]
                     self._retire(worker)
                     done(job, Result(job.ident, "failed",
-                                     Failure("hang", f"timeout while {stage}", f"more than {self.timeout:g} s"),
-                                     self.timeout))
+                                     Failure("hang", f"timeout while {stage}", f"more than {self.limit(job):.0f} s"),
+                                     self.limit(job)))
+
+    def limit(self, job: Job) -> float:
+        """The seconds ``job`` may take."""
+        return self.timeout + self.per_mb * len(job.case.text) / 1e6
 
     def check(self, case: Case, validate: bool = False, rdflib: bool = False) -> Result:
         """One case, waited for (reduction runs through here)."""
@@ -331,7 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     amount.add_argument("--count", type=int, help="this many articles")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes")
     parser.add_argument("--seed", type=int, default=0, help="article i is drawn by random.Random('SEED:i')")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds an article may take (else a hang)")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds an article may take (else a hang), plus --seconds-per-mb for its size")
+    parser.add_argument("--seconds-per-mb", type=float, default=300.0,
+                        help="more seconds an article may take for each MB of it (default: 300)")
     parser.add_argument("--validate-every", type=int, default=25, metavar="K", help="validate every K-th article")
     parser.add_argument("--rdflib-every", type=int, default=10, metavar="K",
                         help="parse every K-th article's outputs with rdflib too (pyoxigraph parses all)")
@@ -352,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sources = Sources.load()
     tally = Tally()
     scratch = Path(tempfile.mkdtemp(prefix="kg-fuzz-"))
-    pool = Pool(args.jobs, args.timeout, scratch, args.memory_mb)
+    pool = Pool(args.jobs, args.timeout, scratch, args.memory_mb, per_mb=args.seconds_per_mb)
     start = time.monotonic()
     stop_at = start + args.minutes * 60 if args.minutes is not None else math.inf
     next_index = 0

@@ -336,7 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     amount = parser.add_mutually_exclusive_group(required=True)
-    amount.add_argument("--minutes", type=float, help="generate articles for this long")
+    amount.add_argument("--minutes", type=float,
+                        help="draw articles for this long (those being checked then finish, then the reduction)")
     amount.add_argument("--count", type=int, help="this many articles")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes")
     parser.add_argument("--seed", type=int, default=0, help="article i is drawn by random.Random('SEED:i')")

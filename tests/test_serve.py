@@ -22,6 +22,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
+from listening import Listener
 
 from kg.cli import main
 from kg.query import bundled_queries
@@ -294,33 +295,6 @@ def test_one_log_line_per_request(client: httpx.Client, caplog: pytest.LogCaptur
 # -- refusals and limits -----------------------------------------------------------------------
 
 
-class Listener:
-    """A TCP port on 127.0.0.1 that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        self.sock.close()
-
-
 @pytest.mark.parametrize("request_kind", ["service", "service-lower-case", "load-as-query", "load-as-update",
                                           "insert-as-query", "update-form", "update-body"])
 def test_nothing_leaves_and_writes_are_refused(client: httpx.Client, request_kind: str) -> None:
@@ -349,7 +323,7 @@ def test_nothing_leaves_and_writes_are_refused(client: httpx.Client, request_kin
         listener.close()
     assert response.status_code == 403
     assert len(response.text.strip().splitlines()) == 1 and "refused" in response.text
-    assert listener.connections == 0
+    assert listener.connections == []
     assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
 
 

@@ -2,13 +2,12 @@
 predeclared, syntax errors on one line with their position."""
 from __future__ import annotations
 
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from listening import Listener
 
 from kg.cli import main
 from kg.errors import KGError, QueryError, QueryRefused
@@ -154,25 +153,6 @@ def test_language_tags_compare_as_the_readme_says(graphs: GraphStore, sparql: st
     assert [r[0].value for r in graphs.query(sparql)] == expected
 
 
-def _listener() -> tuple[socket.socket, list[bytes]]:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(3)
-    arrived: list[bytes] = []
-
-    def accept() -> None:
-        try:
-            connection, _ = server.accept()
-            arrived.append(connection.recv(1024))
-            connection.close()
-        except OSError:
-            pass
-
-    threading.Thread(target=accept, daemon=True).start()
-    return server, arrived
-
-
 @pytest.mark.parametrize("template", [
     "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
     "LOAD <http://127.0.0.1:{port}/x.ttl>",
@@ -182,13 +162,12 @@ def _listener() -> tuple[socket.socket, list[bytes]]:
 def test_kg_query_sends_no_request(tmp_path: Path, template: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "small.trig"
     path.write_text(TRIG, encoding="utf-8")
-    server, arrived = _listener()
+    listener = Listener()
     try:
-        query = template.format(port=server.getsockname()[1])
-        assert main(["query", str(path), query]) == 2
+        assert main(["query", str(path), template.format(port=listener.port)]) == 2
         assert "refused" in capsys.readouterr().err
     finally:
-        server.close()
+        arrived = listener.close()
     assert arrived == []
 
 

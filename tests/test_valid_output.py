@@ -8,14 +8,13 @@ were changed so that reports may differ are also shown to still refuse what one 
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from listening import Listener
 
 from kg.cli import main
 from kg.errors import InputError
@@ -38,47 +37,9 @@ SCO20 = "2020年11月10日，上海合作组织成员国元首理事会第二十
 
 # --- nothing leaves the machine -------------------------------------------------------------------
 
-class Listener:
-    """A TCP server on 127.0.0.1 (a free port) that records every connection and closes it at once."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.05)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/ctx"
-        self.connections: list[object] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            self._take()
-
-    def _take(self) -> bool:
-        """Accept one connection (waiting at most the socket's timeout), record it and close it."""
-        try:
-            conn, peer = self.sock.accept()
-        except (TimeoutError, BlockingIOError):
-            return False
-        self.connections.append(peer)
-        conn.close()
-        return True
-
-    def close(self) -> list[object]:
-        """Stop, and the connections it received (one still waiting to be accepted included)."""
-        if not self._stop.is_set():
-            self._stop.set()
-            self._thread.join()
-            self.sock.setblocking(False)
-            while self._take():
-                pass
-            self.sock.close()
-        return self.connections
-
-
 @pytest.fixture
 def listener() -> Iterator[Listener]:
-    server = Listener()
+    server = Listener("/ctx")
     yield server
     server.close()
 

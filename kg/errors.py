@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 
+def one_line(value: object) -> str:
+    """An error's text (or any text) on one line: runs of whitespace, line breaks included, as one space."""
+    return " ".join(str(value).split())
+
+
 class KGError(Exception):
     """Base class of every error summit-kg reports to its user."""
 

@@ -39,7 +39,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg import iris
-from kg.errors import InputError, KGError
+from kg.errors import InputError, KGError, one_line
 from kg.store import FORMAT_NAMES, FORMATS, graph_file
 from kg.terms import from_oxigraph
 
@@ -148,7 +148,7 @@ def check_endpoint(endpoint: str) -> httpx.URL:
     try:
         url = httpx.URL(endpoint)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise InputError(f"{endpoint!r} is not a URL ({_one_line(str(exc))})") from None
+        raise InputError(f"{endpoint!r} is not a URL ({one_line(str(exc))})") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise InputError(f"{endpoint!r}: give the Graph Store URL as http://HOST:PORT/PATH (or https://)")
     if url.userinfo:
@@ -197,9 +197,9 @@ class Source:
                 yield from ox.parse(handle, format=getattr(ox.RdfFormat, self.fmt))
         except (SyntaxError, ValueError, EOFError, zlib.error) as exc:
             raise InputError(f"{self.path}: does not parse as {FORMAT_NAMES[self.fmt]}: "
-                             f"{_one_line(str(exc))[:300]}") from None
+                             f"{one_line(str(exc))[:300]}") from None
         except OSError as exc:
-            raise InputError(f"{self.path}: cannot read ({_one_line(str(exc.strerror or exc))})") from None
+            raise InputError(f"{self.path}: cannot read ({one_line(str(exc.strerror or exc))})") from None
 
     def _open(self) -> IO[bytes]:
         return gzip.open(self.path, "rb") if self.compressed else self.path.open("rb")
@@ -373,7 +373,7 @@ class _Sender:
         except httpx.ConnectError as exc:
             raise PushError(f"cannot connect to {self.url} ({_connect_reason(exc)})") from None
         except httpx.TransportError as exc:
-            raise PushError(f"{what}: {self.url}: {type(exc).__name__}: {_one_line(str(exc))[:200]}") from None
+            raise PushError(f"{what}: {self.url}: {type(exc).__name__}: {one_line(str(exc))[:200]}") from None
         return response
 
     def _timeout(self) -> str:
@@ -410,7 +410,7 @@ def server_message(response: httpx.Response, limit: int = 300) -> str:
         text = response.content.decode("utf-8", "replace")
     if "html" in response.headers.get("content-type", "").lower() or text.lstrip().startswith("<"):
         text = _html_text(text)
-    text = _one_line(text)
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -443,14 +443,10 @@ def _html_text(html: str) -> str:
 
 
 def _connect_reason(exc: httpx.ConnectError) -> str:
-    text = _one_line(str(exc))
+    text = one_line(str(exc))
     if "refused" in text.lower():
         return "connection refused: is the server running?"
     return text[:200] or type(exc).__name__
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 __all__ = ["DEFAULT", "MERGED_GRAPH", "ChallengeAuth", "GraphSent", "PushError", "PushReport", "Source",

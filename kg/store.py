@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg import iris
-from kg.errors import InputError, QueryError
+from kg.errors import InputError, QueryError, one_line
 
 #: Extension → pyoxigraph RdfFormat name; ``.gz`` may follow any of them.
 FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nq": "N_QUADS", ".nt": "N_TRIPLES", ".jsonld": "JSON_LD",
@@ -186,7 +186,7 @@ class GraphStore:
         except (OSError, ValueError, SyntaxError) as exc:
             dropped = f"; its {len(replaced)} graphs already in the store were removed: load it again" \
                 if replaced else ""
-            raise InputError(f"{path}: cannot load ({_one_line(exc)}){dropped}") from None
+            raise InputError(f"{path}: cannot load ({one_line(exc)}){dropped}") from None
         if self.location is not None:
             self._record(path, graphs)
         return Loaded(str(path), tuple(str(g) for g in sorted(set(graphs) - set(replaced), key=str)),
@@ -206,9 +206,9 @@ class GraphStore:
                     count += 1
         except SyntaxError as exc:
             raise InputError(f"{path}: does not parse as {FORMAT_NAMES[FORMATS[_suffix(path)]]}: "
-                             f"{_one_line(exc)}") from None
+                             f"{one_line(exc)}") from None
         except (OSError, EOFError, ValueError) as exc:
-            raise InputError(f"{path}: cannot read ({_one_line(exc)})") from None
+            raise InputError(f"{path}: cannot read ({one_line(exc)})") from None
         return names, count
 
     def _mark_loading(self, path: Path) -> None:
@@ -251,7 +251,7 @@ class GraphStore:
         except SyntaxError as exc:
             raise QueryError(syntax_message(exc, text)) from None
         except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: the engine failed evaluating
-            raise QueryError(f"query failed: {_one_line(exc)}") from None
+            raise QueryError(f"query failed: {one_line(exc)}") from None
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
@@ -324,7 +324,7 @@ def _check_marker(marker: Path) -> dict[str, Any]:
     try:
         data = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{marker.parent}: cannot read {MARKER} ({_one_line(exc)})") from None
+        raise InputError(f"{marker.parent}: cannot read {MARKER} ({one_line(exc)})") from None
     if not isinstance(data, dict) or data.get("format") != STORE_FORMAT or not isinstance(data.get("files"), dict):
         raise InputError(f"{marker.parent}: {MARKER} is not a summit-kg store description of format {STORE_FORMAT}")
     return data
@@ -334,10 +334,6 @@ def _write_marker(marker: Path, data: dict[str, Any]) -> None:
     tmp = marker.with_name(marker.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, marker)
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
 
 
 __all__ = ["FORMATS", "GraphStore", "Loaded", "graph_file", "load_store", "open_graph"]

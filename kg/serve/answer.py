@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import QueryError
+from kg.errors import QueryError, one_line
 
 if TYPE_CHECKING:
     from kg.store import GraphStore
@@ -120,7 +120,7 @@ def _write(results: Any, counter: _Counter, target: Any) -> None:
     except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: the engine failed evaluating
         if counter.exceeded:
             raise ResultTooLarge(counter.message) from None
-        raise QueryError(f"query failed: {_one_line(exc)}") from None
+        raise QueryError(f"query failed: {one_line(exc)}") from None
 
 
 def _graph(results: Any, fmt: str, max_rows: int) -> Answer:
@@ -135,7 +135,7 @@ def _graph(results: Any, fmt: str, max_rows: int) -> Answer:
             if len(triples) > max_rows:
                 raise ResultTooLarge(_too_many(max_rows, "triples"))
     except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {_one_line(exc)}") from None
+        raise QueryError(f"query failed: {one_line(exc)}") from None
     target = getattr(ox.RdfFormat, _GRAPH_FORMATS[fmt])
     if fmt in ("turtle", "rdfxml"):
         prefixes = PREFIXES
@@ -208,5 +208,3 @@ def _too_many(max_rows: int, what: str) -> str:
             "add LIMIT (and OFFSET to page) or narrow the query")
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())

@@ -22,10 +22,7 @@ FUZZ = Path(__file__).resolve().parent / "data" / "fuzz"
 HANG_SECONDS = 60
 
 #: Saved cases of defects still open, with the file and the reason.
-XFAIL: dict[str, str] = {
-    "nonconforming-91c68e0a8186": "kg/pipeline/relate (meeting ordinals): 第0次 gives skg:ordinal 0, not an "
-                                  "xsd:positiveInteger, a violation of shp:SummitShape",
-}
+XFAIL: dict[str, str] = {}
 
 
 def _cases() -> list[object]:

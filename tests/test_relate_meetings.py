@@ -40,8 +40,11 @@ def find(pipeline):  # type: ignore[no-untyped-def]
     ("与会各方回顾冰城峰会成果。", "冰城峰会", None, None, "this"),
     ("下次会议将于2030年在冰城举行。", "下次会议", None, None, "next"),
     ("明年峰会将在冰城举行。", "明年峰会", None, None, "next"),
+    ("东海国家联盟领导人第0次会晤在冰城举行。", "东海国家联盟领导人第0次会晤", None, "leaders", "this"),
+    ("第零届南洋-中亚峰会开幕。", "南洋-中亚峰会", None, None, "this"),
 ], ids=["ordinal-first", "ordinal-inside", "first-edition", "aside-skipped", "council-with-bracket",
-        "conjunction-inside", "verb-trimmed-place", "next-meeting", "next-year"])
+        "conjunction-inside", "verb-trimmed-place", "next-meeting", "next-year", "zeroth-is-no-ordinal",
+        "zeroth-first-is-no-ordinal"])
 def test_meeting_names(find, sentence: str, label: str, ordinal: int | None, council: str | None,
                        relation: str) -> None:
     found = find(sentence)

@@ -37,6 +37,12 @@ _TIME_LEAD = re.compile(r"[0-9〇零一二三四五六七八九十百两今同�
 _ABBREV_ASIDE = re.compile(r"（[A-Za-z0-9+\-.&]{1,12}）")
 
 
+
+def _ordinal(hit: re.Match[str]) -> int | None:
+    """The ordinal a 第…次/届 or 首 match gives: a positive number, else none (第0次 counts nothing)."""
+    number = 1 if hit.group("first") else cn_number(hit.group("n"))
+    return number if number else None
+
 @dataclass(frozen=True)
 class MeetingName:
     """A meeting named in the text.
@@ -200,12 +206,12 @@ class MeetingFinder:
                 break
         ordinal = None
         if hit.group("ord"):
-            ordinal = 1 if hit.group("first") else cn_number(hit.group("n"))
+            ordinal = _ordinal(hit)
         name_start = label_start
         first = _ORDINAL_FIRST.match(name)
         if first:
             if ordinal is None:
-                ordinal = 1 if first.group("first") else cn_number(first.group("n"))
+                ordinal = _ordinal(first)
             name_start = label_start + first.end()
         core = text[name_start:hit.start()]
         inside = [m for s, e, m in spans if name_start <= s and e <= hit.start()]

@@ -18,11 +18,27 @@ REFERENCE_GRAPH = GRAPH + "reference"
 
 _UNSAFE = re.compile(r"[^\w\u00b7·.-]+", re.UNICODE)
 
+#: Longest slug kept whole; a longer one is cut and ends with a hash of the whole label.
+MAX_SLUG = 96
+_KEPT = MAX_SLUG - 17
+
 
 def slug(text: str) -> str:
-    """A path segment from a label: NFKC, letters and digits kept (CJK included), the rest '-'."""
+    """A path segment from a label: NFKC, letters and digits kept (CJK included), the rest '-'.
+
+    Bounded: a slug longer than :data:`MAX_SLUG` characters keeps its first characters and ends
+    with a hash of the whole, so a 100,000-character title still gets a short, distinct IRI.
+
+    >>> slug("上海合作组织 Summit")
+    '上海合作组织-summit'
+    >>> len(slug("论" * 100_000)) == MAX_SLUG
+    True
+    """
     text = unicodedata.normalize("NFKC", text).strip()
-    return _UNSAFE.sub("-", text).strip("-").lower() or "x"
+    whole = _UNSAFE.sub("-", text).strip("-").lower() or "x"
+    if len(whole) <= MAX_SLUG:
+        return whole
+    return f"{whole[:_KEPT].rstrip('-')}-{short_hash(whole)}"
 
 
 def entity(kind: str, key: str) -> str:

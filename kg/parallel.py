@@ -3,7 +3,8 @@
 Every executor takes the build's tasks in the order their graphs are written and gives back
 ``(outcome, quads)`` in that same order, so the output is the same bytes whichever runs it.
 Whatever stops one article (reading, extracting or rendering it) is that article's failed
-outcome, in every executor (:func:`kg.corpus.rendered`); only a worker that dies stops the build:
+outcome, in every executor (:func:`kg.corpus.rendered`); in a pool, so is a worker's death
+while it builds the article. The executors:
 
 * :class:`SerialExecutor` — this process (``--jobs 1``, and any build with few articles);
 * :class:`PoolExecutor` — ``--jobs N`` worker processes, each setting the pipeline up once; at
@@ -28,12 +29,16 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from kg.corpus import ArticleOutcome, Extractor, Rendered, Task, background_quads, rendered
+from kg.corpus import ArticleOutcome, Extractor, Rendered, Task, background_quads, failed, rendered
 from kg.errors import InputError, KGError
 from kg.resources import Resources
 from kg.terms import Quad
 
 Render = Callable[[list[Quad]], "bytes | str"]
+
+
+class WorkerDied(KGError):
+    """A pool worker process died while it built an article: that article's error."""
 
 #: Below this many articles a pool costs more to start than it saves: they are built in-process.
 POOL_MINIMUM = 6
@@ -148,37 +153,62 @@ class PoolExecutor:
         return self._pool
 
     def _map(self, tasks: Sequence[Task], render: Render) -> Iterator[Rendered]:
-        from concurrent.futures.process import BrokenProcessPool
-
-        pool = self._pool or self._start()
         if self._spool is None:
             self._spool = tempfile.TemporaryDirectory(prefix="kg-spool-")
         size = max(1, min(16, len(tasks) // (self.jobs * 8)))
-        chunks = (tasks[i:i + size] for i in range(0, len(tasks), size))
-        pending: deque = deque()  # type: ignore[type-arg]
+        pending: deque[tuple[object, Sequence[Task]]] = deque()  # (future, its tasks), oldest first
         ahead = self.jobs * 3
+        numbers = itertools.count()
+        try:
+            for i in range(0, len(tasks), size):
+                chunk = tasks[i:i + size]
+                spool = os.path.join(self._spool.name, f"chunk-{next(numbers):08d}")
+                future = (self._pool or self._start()).submit(_run_chunk, chunk, render, spool)
+                future.spool = spool  # type: ignore[attr-defined]
+                pending.append((future, chunk))
+                while len(pending) >= ahead:
+                    yield from self._collect(pending, render)
+            while pending:
+                yield from self._collect(pending, render)
+        finally:
+            for future, _ in pending:
+                future.cancel()  # type: ignore[attr-defined]
 
-        def results(future) -> Iterator[Rendered]:  # type: ignore[no-untyped-def]
-            spool = future.spool
-            yield from future.result()
-            if spool is not None:
-                os.unlink(spool)  # every range of it has been copied
+    def _collect(self, pending: deque[tuple[object, Sequence[Task]]], render: Render) -> Iterator[Rendered]:
+        """The results of the oldest chunk in flight. When a worker has died (killed, out of
+        memory, a crash in native code), every chunk in flight is lost with the pool: those
+        articles are built again one at a time in a new pool, so only the article that kills a
+        worker fails (and the build goes on)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        future, chunk = pending.popleft()
+        try:
+            results = future.result()  # type: ignore[attr-defined]
+        except BrokenProcessPool:
+            lost = [task for task in chunk] + [task for _, tasks in pending for task in tasks]
+            pending.clear()
+            self._restart()
+            for task in lost:
+                yield self._alone(task, render)
+            return
+        yield from results
+        os.unlink(future.spool)  # type: ignore[attr-defined]  # every range of it has been copied
+
+    def _alone(self, task: Task, render: Render) -> Rendered:
+        from concurrent.futures.process import BrokenProcessPool
 
         try:
-            for number, chunk in enumerate(chunks):
-                spool = os.path.join(self._spool.name, f"chunk-{number:08d}")
-                future = pool.submit(_run_chunk, chunk, render, spool)
-                future.spool = spool
-                pending.append(future)
-                while len(pending) >= ahead:
-                    yield from results(pending.popleft())
-            while pending:
-                yield from results(pending.popleft())
+            [result] = (self._pool or self._start()).submit(_run_chunk, [task], render, None).result()
         except BrokenProcessPool:
-            raise KGError("a worker process died (out of memory, or killed); nothing was written") from None
-        finally:
-            for future in pending:
-                future.cancel()
+            self._restart()
+            return failed(task, WorkerDied("a worker process died while building this article "
+                                           "(out of memory, killed, or a crash in native code)")), render([])
+        return result
+
+    def _restart(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def background(self) -> list[Quad]:
         if self._pool is None:

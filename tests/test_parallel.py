@@ -69,3 +69,53 @@ def test_bad_options_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
     assert not (tmp_path / "x.nq").exists()
+
+
+def _bytes(payload: object) -> object:
+    """A payload as bytes: a spooled one is read while its chunk file is still there."""
+    from kg.serialize import Spooled
+
+    if isinstance(payload, Spooled):
+        with open(payload.path, "rb") as handle:
+            handle.seek(payload.offset)
+            return handle.read(payload.length)
+    return payload
+
+
+class KillOn:
+    """A render that kills its worker process when the article holds ``marker`` (a crash in native
+    code, or the kernel's out-of-memory killer, as the pool sees it)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __call__(self, quads: list) -> bytes:  # type: ignore[type-arg]
+        import os
+        import signal
+
+        if any(self.marker in str(term) for quad in quads for term in quad):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return repr(sorted(quads)).encode("utf-8")
+
+
+def test_a_worker_that_dies_fails_its_article_only(tmp_path: Path) -> None:
+    from kg.corpus import Extractor, Task
+    from kg.parallel import PoolExecutor, SerialExecutor, WorkerDied
+    from kg.resources import Resources
+
+    reports = sorted(REPORTS.glob("*.txt"))
+    deadly = tmp_path / "deadly.txt"
+    deadly.write_text("东海国家联盟领导人第五次会晤12日在冰城举行。与会领导人讨论了毒丸议题。\n", encoding="utf-8")
+    paths = reports[:3] + [deadly] + reports[3:]
+    tasks = [Task(p, "utf-8", "") for p in paths]
+    pool = PoolExecutor(2, Resources())
+    try:
+        got = [(outcome, _bytes(payload)) for outcome, payload in pool.map(tasks, KillOn("毒丸"))]
+    finally:
+        pool.close()
+    assert [o.path for o, _ in got] == paths
+    assert [o.status for o, _ in got] == ["built"] * 3 + ["failed"] + ["built"] * (len(paths) - 4)
+    assert isinstance(got[3][0].error, WorkerDied)
+    alone = list(SerialExecutor(Extractor(Resources())).map([t for t in tasks if t.path != deadly],
+                                                           KillOn("毒丸")))
+    assert [payload for o, payload in got if o.status == "built"] == [payload for _, payload in alone]

@@ -77,6 +77,16 @@ class SerialExecutor:
         return background_quads(self.extractor.resources, self.extractor)
 
 
+def make_executor(jobs: int | None = None, segmenter: str = "jieba", *, dask: str | None = None,
+                  parts: str | None = None, resources: Resources | None = None) -> Executor:
+    """The executor of a build: ``jobs`` worker processes (None: every core), or a Dask cluster
+    (``dask``: ``local`` or a scheduler address). ``kg build`` and :func:`kg.build` both use it."""
+    resources = resources or Resources()
+    if dask:
+        return DaskExecutor(dask, resources, segmenter, parts=parts, workers=jobs)
+    return PoolExecutor(jobs or default_jobs(), resources, segmenter)
+
+
 # ---------------------------------------------------------------------------------------- process pool
 
 _worker: Extractor | None = None  # the pipeline of a pool worker process, set up once by _init_worker

@@ -230,8 +230,19 @@ class GraphStore:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def add_nquads(self, data: bytes) -> None:
+        """Add N-Quads text (as ``kg build`` writes it) to a store in memory, and its graphs to the merge."""
+        import pyoxigraph as ox
+
+        if self.location is not None:
+            raise InputError(f"{self.location}: N-Quads text is added to a store in memory; load files with kg load")
+        self.store.load(data, format=ox.RdfFormat.N_QUADS)
+        named = sorted(self.store.named_graphs(), key=str)
+        if named:
+            self.store.update(_ADD_MERGED.replace("VALUES_GRAPHS", _values(named)))
+
     def query(self, text: str, *, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> Any:
+              named_graphs: list[str] | None = None, substitutions: dict[Any, Any] | None = None) -> Any:
         """Run a checked query (:func:`kg.sparql.check`) with the predeclared prefixes; pyoxigraph's
         result object. ``default_graph`` / ``named_graphs``: the dataset by graph IRIs (SPARQL
         protocol's ``default-graph-uri`` / ``named-graph-uri``: named graphs alone leave the default
@@ -246,6 +257,8 @@ class GraphStore:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graph or ()]  # (none: empty)
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            options["substitutions"] = substitutions
         try:
             return self.store.query(text, prefixes=PREFIXES, **options)
         except SyntaxError as exc:

@@ -168,5 +168,17 @@ def to_oxigraph(term: str):  # type: ignore[no-untyped-def]
     return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
 
 
+def to_rdflib(term: str):  # type: ignore[no-untyped-def]
+    """N-Triples text of one term as an rdflib term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term.startswith("<"):
+        return URIRef(iri_value(term))
+    if term.startswith("_:"):
+        return BNode(term[2:])
+    value, lang, datatype = split_literal(term)
+    return Literal(value, lang=lang, datatype=URIRef(datatype) if datatype and not lang else None)
+
+
 __all__ = ["Quad", "Triple", "XSD", "escape", "from_oxigraph", "from_rdflib", "iri", "iri_value", "is_iri",
-           "language_case", "literal", "nquad", "ntriple", "split_literal", "to_oxigraph", "typed"]
+           "language_case", "literal", "nquad", "ntriple", "split_literal", "to_oxigraph", "to_rdflib", "typed"]

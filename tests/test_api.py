@@ -131,3 +131,16 @@ def test_errors_are_kg_errors_in_one_line(call, message: str) -> None:  # type: 
         with pytest.raises(kg.KGError, match=message) as caught:
             call()
     assert "\n" not in str(caught.value)
+
+
+def test_the_readme_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {}
+    exec(compile(code, "README.md (Python API)", "exec"), scope)  # noqa: S102 - our own README
+    assert scope["g"].query("summits")[0]["startDate"] == datetime.date(2020, 11, 10)  # type: ignore[attr-defined]
+    assert (tmp_path / "out" / "corpus.trig").stat().st_size > 0 and (tmp_path / "out" / "corpus.html").is_file()

@@ -6,6 +6,8 @@ and writes them at once, so a corpus build holds one article in memory, not the 
 * **N-Quads, TriG, JSON-LD** keep the named graphs. Each graph is written as it comes, its
   statements sorted; a corpus build gives the articles in the order of their ids, then the
   background graphs. Article graphs never share a quad, so nothing needs merging.
+* **JSON-LD** is compact, with the project's context (``ontology/context.jsonld``) embedded at the
+  top of the file; :mod:`kg.jsonld` writes the nodes.
 * **N-Triples, Turtle** hold the union of the graphs, where two articles may state the same
   triple. Triples are collected in sorted runs; a run that outgrows ``run_size`` goes to a
   temporary file, and the runs are merged, without duplicates, when the writer is closed.
@@ -20,7 +22,6 @@ from __future__ import annotations
 import gzip
 import heapq
 import io
-import json
 import os
 import re
 import tempfile
@@ -31,7 +32,7 @@ from typing import BinaryIO
 
 from kg import iris
 from kg.errors import InputError
-from kg.terms import XSD, Quad, Triple, split_literal
+from kg.terms import XSD, Quad, Triple
 
 #: Extension → (format name, keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -159,48 +160,6 @@ def turtle_subjects(triples: Iterable[Triple], abbrev: Abbreviator) -> Iterator[
         yield "".join(parts)
 
 
-# ---------------------------------------------------------------------------------------- JSON-LD terms
-
-
-def _jsonld_value(term: str) -> dict[str, str]:
-    if term.startswith("<"):
-        return {"@id": term[1:-1]}
-    if term.startswith("_:"):
-        return {"@id": term}
-    value, lang, datatype = split_literal(term)
-    if lang:
-        return {"@language": lang, "@value": value}
-    if datatype:
-        return {"@type": datatype, "@value": value}
-    return {"@value": value}
-
-
-def _jsonld_node(subject: str, props: list[tuple[str, list[str]]]) -> str:
-    node: dict[str, object] = {"@id": subject[1:-1] if subject.startswith("<") else subject}
-    for p, objects in props:
-        if p == RDF_TYPE and all(o.startswith("<") for o in objects):
-            node["@type"] = [o[1:-1] for o in objects]
-        else:
-            node[p[1:-1]] = [_jsonld_value(o) for o in objects]
-    return json.dumps(node, ensure_ascii=False, separators=(", ", ": "))
-
-
-def _jsonld_nodes(triples: Iterable[Triple]) -> Iterator[str]:
-    subject = None
-    props: list[tuple[str, list[str]]] = []
-    for s, p, o in triples:
-        if s != subject:
-            if subject is not None:
-                yield _jsonld_node(subject, props)
-            subject, props = s, []
-        if props and props[-1][0] == p:
-            props[-1][1].append(o)
-        else:
-            props.append((p, [o]))
-    if subject is not None:
-        yield _jsonld_node(subject, props)
-
-
 # ---------------------------------------------------------------------------------------- rendering
 
 
@@ -220,8 +179,10 @@ def _trig(graphs: list[tuple[str, list[Triple]]], abbrev: Abbreviator) -> str:
 
 
 def _jsonld(graphs: list[tuple[str, list[Triple]]]) -> str:
-    return ",\n".join(f'{{"@id": {json.dumps(g[1:-1], ensure_ascii=False)}, "@graph": [\n'
-                       + ",\n".join(_jsonld_nodes(triples)) + "\n]}" for g, triples in graphs)
+    from kg.jsonld import default_context
+
+    context = default_context()
+    return ",\n".join(context.graph(g, triples) for g, triples in graphs)
 
 
 _ABBREVIATOR: Abbreviator | None = None
@@ -321,7 +282,9 @@ class Output:
         if fmt == "trig":
             self._write(Abbreviator().header())
         elif fmt == "json-ld":
-            self._write("[\n")
+            from kg.jsonld import default_context
+
+            self._write(default_context().header())
 
     def _write(self, text: str) -> None:
         self.out.write(self.renderer.encode(text))
@@ -354,7 +317,9 @@ class Output:
 
     def close(self) -> None:
         if self.fmt == "json-ld":
-            self._write("\n]\n")
+            from kg.jsonld import FOOTER
+
+            self._write(FOOTER)
         if self._union is None:
             return
         sink = gzip.GzipFile(filename="", mode="wb", fileobj=self.out, compresslevel=GZIP_LEVEL, mtime=0) \

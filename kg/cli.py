@@ -31,7 +31,9 @@ Output format follows the extension of -o: .ttl Turtle, .trig TriG, .nq N-Quads,
 inferred facts, one for background knowledge); Turtle and N-Triples hold their union.
 
 Every article needs its own id (meta "id", else the file name): two inputs with the same id are an
-error. An article that fails is reported by name and left out; the others are built (exit 1).
+error. An article that fails is reported by name and left out; the others are built (exit 1). An
+article in which no summit is found is built, with a warning (kg: warning: NAME: no summit found),
+even with -q; the summary line counts them.
 --update reads OUT (.trig, .nq or .jsonld), keeps the graphs of every article whose text, meta
 and extractor are unchanged, re-extracts the others, drops the graphs of articles that are not
 among the inputs, and writes what a full build would write. A missing OUT means a full build.
@@ -50,6 +52,12 @@ EPILOG_QUERY = """examples:
   kg query out/sco2020.ttl my-query.rq --format json
   kg query out/sco2020.ttl 'SELECT (COUNT(*) AS ?n) WHERE { ?s a skg:Summit }'
   kg query --store out/store members                # a store made by kg load
+  kg query out/sco2020.ttl attendees --iris         # the table with the IRI columns too
+
+A table is for reading: columns whose values are all IRIs (summit, attendee…) are left out unless
+--iris is given (then IRIs are shown as prefixed names, state:CN), and it is as wide as the
+terminal (--width N: N columns; no limit when standard output is not a terminal), cells cut with
+…. The lines below the rows say what was left out or cut. csv, tsv and json give every value whole.
 
 bundled queries: summits, documents, initiatives, speeches, persons, organizations, states,
 attendees, members, areas, evidence (see the README for their columns).
@@ -80,8 +88,8 @@ publish the files kg build writes, not a dump of the store. One process writes a
 stop kg serve before loading into its store."""
 
 EPILOG_EVAL = """examples:
-  kg eval my-articles --gold my-gold                  # writes eval.json in the current folder
-  kg eval my-articles --gold my-gold --json out/scores.json -q
+  kg eval my-articles --gold my-gold                  # the tables on standard output, no file
+  kg eval my-articles --gold my-gold --json out/scores.json -q   # and the scores as JSON
 
 Only articles with a gold file are built, all in this one process. The numbers are those of the
 maintainers' scorer (gold_score.py); after each article's categories come the totals per category
@@ -101,12 +109,27 @@ Stated facts are solid, inferred ones dashed, background knowledge dotted and li
 background knowledge speaks of are hidden until "show background nodes" is ticked. Positions are
 precomputed; --physics auto lets the browser polish them up to 300 nodes. Above --max-nodes the
 page leaves out background nodes, then collapses each summit's documents and initiatives into one
-group node, and says so."""
+group node, and says so. Standard error shows the stages (a spinner on a terminal, a line each in a
+log) and a closing line: kg: wrote OUT (size): N nodes (B background), E edges, in S s. -q silences them."""
+
+EPILOG_VALIDATE = """examples:
+  kg validate out/sco2020.trig
+  kg validate --store out/store -q
+
+The report goes to standard output. Standard error shows the stages (reading, checking N triples
+against the shapes; a spinner with the time spent on a terminal, a line each in a log) and a closing
+line: kg: validated GRAPH in S s: conforms (or does not conform), V violations, W warnings. -q
+silences them."""
 
 EPILOG_STATS = """examples:
   kg stats out/sco2020.ttl
   kg stats out/corpus.trig --central          # the 10 most connected states, persons, initiatives
   kg stats out/corpus.trig --central -n 5
+  kg stats out/corpus.trig --no-background    # what the articles say, without ontology and reference
+
+The counts are over every graph, background knowledge (the ontology and the reference facts, such as
+every SCO summit and member state) included. --no-background counts the article graphs only (their
+stated and inferred facts; a file with named graphs, .trig, .nq or .jsonld, or a store).
 
 --central ranks entities by degree centrality over the entity–entity facts the articles give
 (stated or inferred; background knowledge left out), as drawn by kg viz."""
@@ -147,7 +170,8 @@ def _parser() -> argparse.ArgumentParser:
                             "pip install 'summit-kg[fast]') (default: jieba)")
     build.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
                        help=f"longest article, in characters: a longer one fails (default: {MAX_CHARS:,})")
-    build.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on standard error")
+    build.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress or summary on standard error (errors and warnings are printed all the same)")
 
     load = sub.add_parser("load", help="load graph files into a persistent SPARQL store",
                           description="Load graph files into an on-disk store (made if missing) for fast "
@@ -171,6 +195,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="stop the query after this long (default: no limit; Ctrl-C stops it at any time)")
     query.add_argument("--format", default="table", choices=("table", "csv", "tsv", "json"),
                        help="result format; json is W3C SPARQL 1.1 results JSON (default: table)")
+    query.add_argument("--iris", action="store_true",
+                       help="table: keep the columns of IRIs, shown as prefixed names (state:CN); by default "
+                            "they are left out (csv, tsv and json always give every IRI whole)")
+    query.add_argument("--width", type=int, metavar="N",
+                       help="table: at most N columns wide, cells cut with … (default: the terminal's width; "
+                            "no limit when standard output is not a terminal; 0: no limit)")
 
     from kg import push_cli
     from kg.serve import cli as serve_cli
@@ -187,10 +217,12 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check a graph file against the SHACL shapes",
                               description="Validate a graph against ontology/shapes.ttl. Exit 0 when it "
-                                          "conforms, 1 with a report when it does not.")
+                                          "conforms, 1 with a report when it does not.",
+                              epilog=EPILOG_VALIDATE, formatter_class=argparse.RawDescriptionHelpFormatter)
     validate.add_argument("graph", nargs="?", metavar="GRAPH")
     _store_option(validate)
-    validate.add_argument("-q", "--quiet", action="store_true", help="no progress display on standard error")
+    validate.add_argument("-q", "--quiet", action="store_true",
+                          help="no stages or closing line on standard error (the report is printed all the same)")
 
     stats = sub.add_parser("stats", help="count instances per class and triples per property",
                            description="Print how many instances each class has and how many triples use "
@@ -202,6 +234,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="rank the most connected states, persons and initiatives instead")
     stats.add_argument("-n", "--top", type=int, default=10, metavar="N",
                        help="with --central: how many of each class (default: 10)")
+    stats.add_argument("--no-background", action="store_true",
+                       help="count only the article graphs, leaving out the ontology and the reference facts")
 
     evaluate = sub.add_parser("eval", help="score the graphs of annotated articles against gold files",
                               description="Build every article of ARTICLES_DIR that has a gold annotation "
@@ -212,8 +246,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("articles", metavar="ARTICLES_DIR", help="folder of articles <id>.txt "
                                                                    "(with optional <id>.meta.json)")
     evaluate.add_argument("--gold", required=True, metavar="GOLD_DIR", help="folder of gold files <id>.json")
-    evaluate.add_argument("--json", default="eval.json", metavar="OUT.json",
-                          help="where to write the scores as JSON (default: eval.json)")
+    evaluate.add_argument("--json", metavar="OUT.json",
+                          help="also write the scores as JSON (sorted keys) to OUT.json (default: no file)")
     evaluate.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
                           help=f"longest article, in characters: a longer one fails (default: {MAX_CHARS:,})")
     evaluate.add_argument("-q", "--quiet", action="store_true",
@@ -334,6 +368,8 @@ def _build(args: argparse.Namespace) -> int:
                     progress.advance(f"[{index}/{len(paths)}] {outcome.path.name}: {what}{outcome.quads} quads")
                 else:
                     progress.advance()
+                if outcome.error is None and not outcome.summits:
+                    progress.log(f"kg: warning: {outcome.path}: no summit found", always=True)
 
             output = Output(fmt, out, compress=compress)
             stack.callback(output.cleanup)
@@ -366,7 +402,8 @@ def _executor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _build_summary(result, where: str, update: bool) -> str:  # type: ignore[no-untyped-def]
-    """``kg: built 3 articles → OUT (N quads)``; an update also counts reused and dropped articles."""
+    """``kg: built 3 articles → OUT (N quads)``; an update also counts reused and dropped articles;
+    then the articles without a summit and those that failed, if any."""
     built, failed = result.count("built"), result.count("failed")
     quads = result.statements
     if update:
@@ -374,7 +411,8 @@ def _build_summary(result, where: str, update: bool) -> str:  # type: ignore[no-
         line = f"kg: updated {where}: {counts} ({quads} quads)"
     else:
         line = f"kg: built {built} article{'s' if built != 1 else ''} → {where} ({quads} quads)"
-    return line + (f"; {failed} failed" if failed else "")
+    no_summit = sum(1 for outcome in result.outcomes if outcome.status != "failed" and not outcome.summits)
+    return line + (f"; {no_summit} without a summit" if no_summit else "") + (f"; {failed} failed" if failed else "")
 
 
 @contextlib.contextmanager
@@ -426,11 +464,26 @@ def _query(args: argparse.Namespace) -> int:
 
     check(sparql)  # refused before any file is read
 
+    width = _table_width(args.width)
+
     def work() -> str:
-        return run_query(_graph_store(graph, args.store), sparql, args.format)
+        return run_query(_graph_store(graph, args.store), sparql, args.format, width=width, iris=args.iris)
 
     sys.stdout.write(run_isolated(work, args.timeout))
     return 0
+
+
+def _table_width(width: int | None) -> int | None:
+    """The widest a table may be: ``--width`` (0: no limit), else the terminal's width when
+    standard output is a terminal, else no limit."""
+    import shutil
+
+    if width is not None:
+        if width < 0:
+            raise InputError(f"--width must be 0 (no limit) or more, not {width}")
+        return width or None
+    isatty = getattr(sys.stdout, "isatty", None)
+    return shutil.get_terminal_size().columns if isatty is not None and isatty() else None
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -452,7 +505,23 @@ def _validate(args: argparse.Namespace) -> int:
     with Progress("validating", quiet=args.quiet) as progress:
         conforms, report = validate_file(args.graph, stage=progress.stage, store=args.store)
     sys.stdout.write(report if report.endswith("\n") else report + "\n")
+    sys.stdout.flush()
+    if not args.quiet:
+        print(f"kg: validated {args.graph or args.store} in {progress.seconds:.1f} s: {_verdict(report)}",
+              file=sys.stderr)
     return 0 if conforms else 1
+
+
+def _verdict(report: str) -> str:
+    """``conforms, 0 violations, 2 warnings`` from the first line of a :func:`kg.validate.validate_file` report."""
+    import re
+
+    head = report.split("\n", 1)[0]
+    counts = {kind: int(found.group(1)) if found else 0 for kind in ("violation", "warning")
+              for found in [re.search(rf"\b(\d+) {kind}s?\b", head)]}
+    word = "does not conform" if head.startswith("does not conform") else "conforms"
+    return (f"{word}, {counts['violation']} violation{'s' if counts['violation'] != 1 else ''}, "
+            f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}")
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -461,7 +530,7 @@ def _stats(args: argparse.Namespace) -> int:
     store = _graph_store(args.graph, args.store)
     from kg.stats import stats_text
 
-    sys.stdout.write(stats_text(store))
+    sys.stdout.write(stats_text(store, background=not args.no_background))
     return 0
 
 
@@ -479,7 +548,7 @@ def _stats_central(args: argparse.Namespace) -> int:
     sys.stdout.write("most connected entities: degree centrality over the entity–entity facts the articles give\n\n")
     sys.stdout.write(format_table(["class", "rank", "label", "links", "centrality"],
                                   [[words[CLASS_IRIS[r["class"]]]["en"], str(r["rank"]), r["label"], str(r["degree"]),
-                                    f"{r['centrality']:.3f}"] for r in rows]))
+                                    f"{r['centrality']:.3f}"] for r in rows], width=_table_width(None)))
     return 0
 
 
@@ -496,10 +565,13 @@ def _viz(args: argparse.Namespace) -> int:
     from kg.progress import Progress
     from kg.viz import data as viz_data
 
+    source = args.graph or args.store
     # the temporary output is made before the work: a folder that cannot be written fails at once
-    with _output(str(out)) as handle, Progress(f"reading {args.graph or args.store}", quiet=args.quiet) as progress:
+    with _output(str(out)) as handle, Progress(f"reading {source}", quiet=args.quiet) as progress:
+        progress.stage(f"reading {source}")
         graph = viz_data.load(_graph_store(args.graph, args.store))
-        progress.stage(f"drawing {len(graph['nodes'])} nodes")
+        nodes, edges = len(graph["nodes"]), len(graph["edges"])
+        progress.stage(f"drawing {nodes} nodes and {edges} edges")
         if kind == "html":
             from kg.viz.render import render_page
 
@@ -511,7 +583,11 @@ def _viz(args: argparse.Namespace) -> int:
             payload = export(graph, kind)
         handle.write(payload)
     if not args.quiet:
-        print(f"kg: wrote {out} ({len(payload) / 1e6:.1f} MB, {len(graph['nodes'])} nodes)", file=sys.stderr)
+        background = sum(1 for node in graph["nodes"] if node["kind"] == "background")
+        aggregated = f"; more than --max-nodes {args.max_nodes}: aggregated, as the page says" \
+            if kind == "html" and nodes > args.max_nodes else ""
+        print(f"kg: wrote {out} ({len(payload) / 1e6:.1f} MB): {nodes} nodes ({background} background), "
+              f"{edges} edges, in {progress.seconds:.1f} s{aggregated}", file=sys.stderr)
     return 0
 
 
@@ -526,7 +602,7 @@ def _eval(args: argparse.Namespace) -> int:
     for gold in orphans:
         print(f"kg: warning: {gold}: no article {gold.stem}.txt in {args.articles}; not scored", file=sys.stderr)
     # the temporary JSON file is made before the evaluation: a place that cannot be written fails at once
-    with _output(args.json) as handle:
+    with _output(args.json) if args.json else contextlib.nullcontext() as handle:
         report = Evaluator(max_chars=args.max_chars).evaluate(pairs)
         if os.environ.get("KG_DEBUG"):
             for article in report.articles:
@@ -534,8 +610,9 @@ def _eval(args: argparse.Namespace) -> int:
                     print(article.traceback.rstrip("\n"), file=sys.stderr)
         sys.stdout.write(report.table(per_article=not args.quiet))
         sys.stdout.flush()
-        handle.write(report.json_text().encode("utf-8"))
-    if not args.quiet:
+        if handle is not None:
+            handle.write(report.json_text().encode("utf-8"))
+    if args.json and not args.quiet:
         print(f"kg: scores written to {args.json}", file=sys.stderr)
     return 1 if any(a.failed for a in report.articles) else 0
 

@@ -80,7 +80,8 @@ class ArticleOutcome:
 
     ``status`` is ``built`` (extracted), ``reused`` (graphs kept from the previous output) or
     ``failed``; ``reason`` says why an article was extracted in an update (``new``,
-    ``text changed``…) and is empty in a full build.
+    ``text changed``…) and is empty in a full build; ``summits`` counts the nodes its graphs type
+    ``skg:Summit`` (0: the text named no meeting).
     """
 
     path: Path
@@ -88,6 +89,7 @@ class ArticleOutcome:
     quads: int = 0
     reason: str = ""
     error: KGError | None = None
+    summits: int = 0
 
 
 class ArticleError(KGError):
@@ -411,13 +413,22 @@ class Extractor:
             key = BuildKey(text_sha256(raw), meta_sha256(raw.meta), task.extractor_key)
             doc = self.pipeline.document(raw)
             quads = self.pipeline.writer(doc) + key_quads(raw.id, key)  # the Renderer sorts each graph
-            return ArticleOutcome(task.path, "built", len(quads), task.reason), quads
+            return ArticleOutcome(task.path, "built", len(quads), task.reason, summits=count_summits(quads)), quads
         except ResourceError:  # broken bundled data fails the whole build, not each article
             raise
         except KGError as exc:
             return failed(task, exc), []
         except Exception as exc:  # a bug met on this article: its error, reported; the others are built
             return failed(task, article_error(task.path, exc)), []
+
+
+_RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_SUMMIT = iri(iris.ONTOLOGY + "Summit")
+
+
+def count_summits(quads: list[Quad]) -> int:
+    """How many distinct nodes ``quads`` type ``skg:Summit``."""
+    return len({s for s, p, o, _ in quads if p == _RDF_TYPE and o == _SUMMIT})
 
 
 def failed(task: Task, error: KGError) -> ArticleOutcome:
@@ -495,7 +506,7 @@ def build_corpus(paths: Sequence[Path], output: Output, *, encoding: str | None 
         else:
             path, slug = item
             quads = previous.take(slug) if previous is not None else []
-            outcome = ArticleOutcome(path, "reused", len(quads))
+            outcome = ArticleOutcome(path, "reused", len(quads), summits=count_summits(quads))
             output.add_quads(quads)
         result.outcomes.append(outcome)
         if progress is not None:
@@ -531,4 +542,4 @@ def _plan(path: Path, encoding: str | None, previous: Previous | None,
 
 __all__ = ["ArticleError", "ArticleOutcome", "BuildKey", "CorpusResult", "Extractor", "Previous", "Task",
            "article_error", "background_quads", "build_corpus", "check_unique_ids", "check_update_target",
-           "extractor_sha256", "failed", "meta_sha256", "ordered", "read_previous", "rendered"]
+           "count_summits", "extractor_sha256", "failed", "meta_sha256", "ordered", "read_previous", "rendered"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -198,3 +199,135 @@ def test_cli_runs_from_another_directory(built: dict[str, Path], tmp_path: Path)
     proc = kg("query", str(built[".ttl"]), "summits", "--format", "csv", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "上海合作组织成员国元首理事会第二十次会议" in proc.stdout
+
+
+# ------------------------------------------------------------------------------ honest output (issue 9)
+
+MEETING = "上海合作组织成员国元首理事会第二十次会议11月10日以视频方式举行。"  # one summit
+NOTHING = "今天天气很好，我们去公园散步。"  # no summit, no state, nothing
+
+
+@pytest.fixture(scope="module")
+def texts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("texts")
+    (folder / "meeting.txt").write_text(MEETING, encoding="utf-8")
+    (folder / "nothing.txt").write_text(NOTHING, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("names", "quiet", "warned", "summary"), [
+    (["meeting.txt"], False, [], "kg: built 1 article → {out} ("),
+    (["nothing.txt"], False, ["nothing.txt"], "; 1 without a summit"),
+    (["meeting.txt", "nothing.txt"], False, ["nothing.txt"], "; 1 without a summit"),
+    (["nothing.txt"], True, ["nothing.txt"], None),
+], ids=["summit", "no-summit", "corpus-of-both", "no-summit-quiet"])
+def test_cli_build_warns_of_an_article_without_a_summit(texts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         names: list[str], quiet: bool, warned: list[str],
+                                                         summary: str | None) -> None:
+    out = tmp_path / "out.trig"
+    assert main(["build", *(str(texts / name) for name in names), "-o", str(out), *(["-q"] if quiet else [])]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line for line in lines if line.startswith("kg: warning: ")] == \
+        [f"kg: warning: {texts / name}: no summit found" for name in warned]  # one line each, even with -q
+    if summary is None:
+        assert len(lines) == len(warned)
+    else:
+        assert summary.format(out=out) in lines[-1] and lines[-1].startswith("kg: built ")
+        assert ("without a summit" in lines[-1]) is bool(warned)
+    assert out.exists()  # a warning, not an error: the graph is written
+
+
+def test_cli_update_warns_of_a_reused_article_without_a_summit(texts: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.nq"
+    args = ["build", str(texts / "meeting.txt"), str(texts / "nothing.txt"), "-o", str(out)]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main([*args, "--update"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert "[2/2] nothing.txt: reused, 19 quads" in lines  # its graphs come from the previous output
+    assert lines.count(f"kg: warning: {texts / 'nothing.txt'}: no summit found") == 1
+    assert lines[-1].endswith("; 1 without a summit") and "0 extracted, 2 reused" in lines[-1]
+
+
+VALIDATE_GRAPHS = {
+    "conforms": '<https://example.org/a> <https://example.org/b> "c" .\n',
+    "warning": ('<https://w3id.org/summit-kg/id/summit/x/1> a <https://w3id.org/summit-kg/ontology#Summit> ;'
+                ' <http://www.w3.org/2004/02/skos/core#prefLabel> "第一次会议"@zh-Hans .\n'),
+    "violation": ('<https://w3id.org/summit-kg/id/summit/x/1> a <https://w3id.org/summit-kg/ontology#Summit> ;'
+                  ' <http://www.w3.org/2004/02/skos/core#prefLabel> "第一次会议"@zh-Hans , "首次会议"@zh-Hans .\n'),
+}
+
+
+@pytest.mark.parametrize(("graph", "quiet", "status", "verdict"), [
+    ("conforms", False, 0, "conforms, 0 violations, 0 warnings"),
+    ("warning", False, 0, "conforms, 0 violations, 1 warning"),
+    ("violation", False, 1, "does not conform, 1 violation, 2 warnings"),
+    ("violation", True, 1, None),
+], ids=["conforms", "warning", "violation", "violation-quiet"])
+def test_cli_validate_shows_stages_and_a_closing_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], graph: str,
+                                                      quiet: bool, status: int, verdict: str | None) -> None:
+    path = tmp_path / f"{graph}.ttl"
+    path.write_text(VALIDATE_GRAPHS[graph], encoding="utf-8")
+    assert main(["validate", str(path), *(["-q"] if quiet else [])]) == status
+    out, err = capsys.readouterr()
+    assert out.startswith("does not conform: " if status else "conforms: ")  # the report, as before
+    if verdict is None:
+        assert err == ""
+        return
+    lines = err.splitlines()
+    assert len(lines) == 3, err  # in a log: each stage when done, with its time; then the closing line
+    assert re.fullmatch(rf"reading {re.escape(str(path))} \(\d+\.\d s\)", lines[0])
+    assert re.fullmatch(r"checking \d+ triples against the SHACL shapes \(\d+\.\d s\)", lines[1])
+    assert re.fullmatch(rf"kg: validated {re.escape(str(path))} in \d+\.\d s: {verdict}", lines[2])
+
+
+@pytest.mark.parametrize(("head", "verdict"), [
+    ("conforms: 12 focus nodes checked", "conforms, 0 violations, 0 warnings"),
+    ("conforms: 1 focus node checked; 1 warning", "conforms, 0 violations, 1 warning"),
+    ("does not conform: 1 violation (1 focus node checked)", "does not conform, 1 violation, 0 warnings"),
+    ("does not conform: 30 violations and 12 warnings (400 focus nodes checked)",
+     "does not conform, 30 violations, 12 warnings"),
+], ids=["conforms", "conforms-warning", "one-violation", "violations-and-warnings"])
+def test_cli_validate_verdict_reads_the_report_head(head: str, verdict: str) -> None:
+    from kg.cli import _verdict
+
+    assert _verdict(head + "\nViolation: shp:X (3)\n  3 warnings of a message\n") == verdict
+
+
+@pytest.mark.parametrize(("ext", "quiet"), [(".gexf", False), (".html", False), (".gexf", True)],
+                         ids=["gexf", "html", "quiet"])
+def test_cli_viz_shows_stages_and_a_closing_line(built: dict[str, Path], tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str], ext: str, quiet: bool) -> None:
+    from kg.viz.data import load
+
+    out = tmp_path / f"page{ext}"
+    assert main(["viz", str(built[".trig"]), "-o", str(out), *(["-q"] if quiet else [])]) == 0
+    err = capsys.readouterr().err
+    if quiet:
+        assert err == ""
+        return
+    graph = load(built[".trig"])
+    nodes, edges = len(graph["nodes"]), len(graph["edges"])
+    background = sum(1 for node in graph["nodes"] if node["kind"] == "background")
+    lines = err.splitlines()
+    assert len(lines) == 3, err
+    assert re.fullmatch(rf"reading {re.escape(str(built['.trig']))} \(\d+\.\d s\)", lines[0])
+    assert re.fullmatch(rf"drawing {nodes} nodes and {edges} edges \(\d+\.\d s\)", lines[1])
+    assert re.fullmatch(rf"kg: wrote {re.escape(str(out))} \(\d+\.\d MB\): {nodes} nodes \({background} background\), "
+                        rf"{edges} edges, in \d+\.\d s", lines[2])
+    assert 0 < background < nodes and edges > 0
+
+
+@pytest.mark.parametrize("command", [["build"], ["query"], ["stats"], ["eval"], ["validate"], ["viz"]],
+                         ids=["build", "query", "stats", "eval", "validate", "viz"])
+def test_cli_help_tells_the_new_options(command: list[str]) -> None:
+    text = kg(*command, "--help").stdout
+    expected = {"build": ["no summit found", "errors and warnings are printed all the same"],
+                "query": ["--iris", "--width N", "prefixed names"],
+                "stats": ["--no-background", "article graphs"],
+                "eval": ["--json OUT.json", "default: no file"],
+                "validate": ["closing line", "conforms", "-q"],
+                "viz": ["closing line", "edges"]}[command[0]]
+    flat = " ".join(text.split())
+    assert all(" ".join(phrase.split()) in flat for phrase in expected), text

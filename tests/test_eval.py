@@ -522,15 +522,28 @@ def test_eval_end_to_end_table(evaluated: tuple[dict, str]) -> None:
                          f"F1 {micro['f1']:.3f}  attributes {acc['ok']}/{acc['all']}  errors 0")
 
 
-def test_eval_json_is_deterministic(evaluated: tuple[dict, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("args", "written"), [([], None), (["--json", "scores.json"], "scores.json")],
+                         ids=["no-json-no-file", "json-asked"])
+def test_eval_writes_json_only_when_asked(evaluated: tuple[dict, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str], args: list[str],
+                                          written: str | None) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["eval", str(ARTICLES), "--gold", str(GOLD), "-q"]) == 0  # default: eval.json here
-    first = (tmp_path / "eval.json").read_text(encoding="utf-8")
-    assert main(["eval", str(ARTICLES), "--gold", str(GOLD), "-q", "--json", "again.json"]) == 0
+    assert main(["eval", str(ARTICLES), "--gold", str(GOLD), *args]) == 0
+    out, err = capsys.readouterr()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([written] if written else [])  # no eval.json dropped here
+    assert ("kg: scores written to" in err) is bool(written)
+    assert out.splitlines()[-1].startswith("articles 1  micro P ")  # the tables on standard output either way
+    if written:
+        first = (tmp_path / written).read_text(encoding="utf-8")
+        assert json.loads(first) == evaluated[0]
+        assert first == json.dumps(json.loads(first), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def test_eval_json_is_deterministic(evaluated: tuple[dict, str], tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(ARTICLES), "--gold", str(GOLD), "-q", "--json", str(tmp_path / "again.json")]) == 0
+    first = json.dumps(evaluated[0], ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     assert (tmp_path / "again.json").read_text(encoding="utf-8") == first
-    assert json.loads(first) == evaluated[0]
-    assert first == json.dumps(json.loads(first), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     out = capsys.readouterr().out
     assert out.startswith("== total (1 article)") and "== per article" in out  # -q: no article's categories
 
@@ -590,4 +603,4 @@ def test_import_kg_eval_is_cheap() -> None:
 def test_eval_help() -> None:
     proc = subprocess.run([sys.executable, "-m", "kg", "eval", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
-    assert "--gold GOLD_DIR" in proc.stdout and "eval.json" in proc.stdout
+    assert "--gold GOLD_DIR" in proc.stdout and "--json OUT.json" in proc.stdout and "no file" in proc.stdout

@@ -106,3 +106,79 @@ def test_cli_stats(sco2020: dict[str, Path], capsys: pytest.CaptureFixture[str])
     out, err = capsys.readouterr()
     assert err == ""
     assert out == stats_text(load_store(sco2020[".trig"]))
+
+
+# --------------------------------------------------------------------------- --no-background (issue 9)
+
+#: An article graph naming one summit and one state; background graphs typing more of both, and
+#: the ontology typing the class.
+BACKGROUND_TRIG = """
+@prefix skg:  <https://w3id.org/summit-kg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix owl:  <http://www.w3.org/2002/07/owl#> .
+
+<https://w3id.org/summit-kg/graph/article/a> {
+    <https://w3id.org/summit-kg/id/summit/x/1> a skg:Summit ; skos:prefLabel "第一次会议"@zh-Hans ;
+        skg:hostState <https://w3id.org/summit-kg/id/state/CN> .
+}
+<https://w3id.org/summit-kg/graph/article/a/inferred> {
+    <https://w3id.org/summit-kg/id/summit/x/1> skg:chair <https://w3id.org/summit-kg/id/state/CN> .
+}
+<https://w3id.org/summit-kg/graph/reference> {
+    <https://w3id.org/summit-kg/id/state/CN> a skg:State ; skos:prefLabel "中国"@zh-Hans .
+    <https://w3id.org/summit-kg/id/state/RU> a skg:State ; skos:prefLabel "俄罗斯"@zh-Hans .
+    <https://w3id.org/summit-kg/id/summit/x/1> a skg:Summit .
+    <https://w3id.org/summit-kg/id/summit/x/2> a skg:Summit .
+}
+<https://w3id.org/summit-kg/graph/ontology> {
+    skg:Summit a owl:Class .
+    skg:State a owl:Class .
+}
+"""
+
+
+@pytest.fixture()
+def background_store(tmp_path: Path) -> GraphStore:
+    path = tmp_path / "background.trig"
+    path.write_text(BACKGROUND_TRIG, encoding="utf-8")
+    return GraphStore.from_file(path)
+
+
+@pytest.mark.parametrize(("background", "expected"), [
+    (True, {"skg:Summit": 2, "skg:State": 2, "owl:Class": 2, "skos:prefLabel": 3, "skg:hostState": 1,
+            "skg:chair": 1, "rdf:type": 6}),
+    (False, {"skg:Summit": 1, "skg:State": 1, "owl:Class": None, "skos:prefLabel": 1, "skg:hostState": 1,
+             "skg:chair": 1, "rdf:type": 1}),
+], ids=["with-background", "no-background"])
+def test_background_counted_or_left_out(background_store: GraphStore, background: bool,
+                                        expected: dict[str, int | None]) -> None:
+    text = stats_text(background_store, background=background)
+    for name, count in expected.items():
+        if count is None:
+            assert not re.search(rf"^\s+{re.escape(name)}\s", text, flags=re.MULTILINE), text
+        else:
+            assert _count(text, name) == count, (name, text)
+    graphs = _section(text, "quads per graph")
+    assert any("graph:reference" in line for line in graphs) is background
+    if background:
+        assert "background knowledge (graph:ontology, graph:reference) is counted too: --no-background" in text
+    else:  # the state named in the article is counted, typed by the reference; RU and summit 2 are not
+        assert re.search(r"^article graphs\s+2$", text, flags=re.MULTILINE)
+        assert re.search(r"^quads\s+4$", text, flags=re.MULTILINE)
+        assert re.search(r"^quads left out \(background\)\s+8$", text, flags=re.MULTILINE)
+
+
+def test_no_background_needs_article_graphs(sco2020: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(sco2020[".ttl"]), "--no-background"]) == 2  # Turtle: only the union
+    err = capsys.readouterr().err
+    assert err.startswith("kg: error: --no-background counts the article graphs") and err.count("\n") == 1
+    assert "build to .trig, .nq or .jsonld" in err
+
+
+def test_cli_stats_no_background(sco2020: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(sco2020[".trig"]), "--no-background"]) == 0
+    out = capsys.readouterr().out
+    assert out == stats_text(load_store(sco2020[".trig"]), background=False)
+    assert _count(out, "skg:Summit") == 1  # the article's summit, not the 45 of the reference series
+    assert 2 <= _count(out, "skg:State") < 20
+    assert "graph:reference" not in out and "graph:ontology" not in out

@@ -57,7 +57,8 @@ _INTEGERS = {f"{_XSD}{name}" for name in (
 
 
 class ArticleWarning(UserWarning):
-    """Some articles of a :func:`build` failed; the graph holds the others (:attr:`Graph.failed`)."""
+    """An article of a :func:`build` failed (the graph holds the others, :attr:`Graph.failed`), or
+    no summit was found in it (as ``kg build`` warns)."""
 
 
 def build(articles: PathLike | Sequence[PathLike] | str, /, *, published: str | None = None,
@@ -74,6 +75,7 @@ def build(articles: PathLike | Sequence[PathLike] | str, /, *, published: str | 
     ``jobs`` worker processes extract (None: every core; builds of fewer than 6 articles stay in
     this process). An article that fails is left out with an :class:`ArticleWarning` and listed
     in :attr:`Graph.failed`; when every article fails, the first one's :class:`KGError` is raised.
+    An article in which no summit is found gives an :class:`ArticleWarning` too.
     """
     from kg.pipeline.read import MAX_CHARS, discover
 
@@ -157,8 +159,11 @@ def _build(paths: list[Path], *, encoding: str | None, jobs: int | None, segment
     if len(failed) == len(result.outcomes):
         assert failed[0].error is not None
         raise failed[0].error
-    for outcome in failed:
-        warnings.warn(f"{outcome.path}: {outcome.error}", ArticleWarning, stacklevel=3)
+    for outcome in result.outcomes:
+        if outcome.status == "failed":
+            warnings.warn(f"{outcome.path}: {outcome.error}", ArticleWarning, stacklevel=3)
+        elif outcome.summits == 0:
+            warnings.warn(f"{outcome.path}: no summit found", ArticleWarning, stacklevel=3)
     store = GraphStore.memory()
     store.add_nquads(gzip.decompress(buffer.getvalue()))
     return Graph(store, result.outcomes, source=_Built(buffer.getvalue()))

@@ -347,7 +347,9 @@ def _build(args: argparse.Namespace) -> int:
                 if not args.quiet:
                     print(f"kg: {args.output} does not exist yet: full build", file=sys.stderr)
                 previous = Previous()  # every article is new
-            executor = _executor(args)
+            from kg.parallel import make_executor
+
+            executor = make_executor(args.jobs, args.segmenter, dask=args.dask, parts=args.parts)
             close = getattr(executor, "close", None)
             if close is not None:
                 stack.callback(close)
@@ -389,16 +391,6 @@ def _build(args: argparse.Namespace) -> int:
 
 class _NothingBuilt(Exception):
     """Every article failed: nothing is written (an existing output stays as it was)."""
-
-
-def _executor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kg.parallel import DaskExecutor, PoolExecutor, default_jobs
-    from kg.resources import Resources
-
-    resources = Resources()
-    if args.dask:
-        return DaskExecutor(args.dask, resources, args.segmenter, parts=args.parts, workers=args.jobs)
-    return PoolExecutor(args.jobs or default_jobs(), resources, args.segmenter)
 
 
 def _build_summary(result, where: str, update: bool) -> str:  # type: ignore[no-untyped-def]

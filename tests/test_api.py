@@ -144,3 +144,9 @@ def test_the_readme_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.
     exec(compile(code, "README.md (Python API)", "exec"), scope)  # noqa: S102 - our own README
     assert scope["g"].query("summits")[0]["startDate"] == datetime.date(2020, 11, 10)  # type: ignore[attr-defined]
     assert (tmp_path / "out" / "corpus.trig").stat().st_size > 0 and (tmp_path / "out" / "corpus.html").is_file()
+
+
+def test_a_text_without_a_summit_warns() -> None:
+    with pytest.warns(api.ArticleWarning, match="no summit found"):
+        g = kg.build("今天天气很好，我们去公园散步。\n")
+    assert not g.query("summits") and not g.failed

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fuzz the pipeline with generated articles and meta files, for as long as it is given.
 
-    .venv/bin/python tools/fuzz.py --minutes N | --count N [--jobs J] [--seed S] [--timeout SEC]
+    .venv/bin/python tools/fuzz.py --minutes N | --count N [--jobs J] [--seed S] [--start I] [--timeout SEC]
                                    [--validate-every K] [--rdflib-every K] [--reduce-seconds S] [--no-save]
 
 Article ``i`` of seed ``S`` is ``strategies.random_case`` drawn by ``random.Random("S:i")``: the
@@ -11,8 +11,10 @@ default every core) each set the pipeline up once and check every article as the
 do (tests/pipeline_check.py): built or refused with one line; every output format parses back in
 pyoxigraph to the same statements (and in rdflib every ``--rdflib-every`` articles); every
 ``--validate-every`` articles (default 25) the graph, with the background graphs, is validated
-against the SHACL shapes. An article that takes more than ``--timeout`` seconds (building and
-checking, or validating) is a hang: its worker is killed and replaced. A worker's address space is
+against the SHACL shapes. An article that takes more than ``--timeout`` seconds of CPU (building
+and checking, or validating), or that has not finished after ten times that on the clock, is a
+hang: its worker is killed and replaced. CPU time, not the clock, so that a busy machine makes the
+run slower, never a hang. ``--start I`` begins at article I, for a long run in parts. A worker's address space is
 limited (``--memory-mb``), so a runaway article is a MemoryError or a dead worker, both crashes.
 
 Each failing input is reduced (delta debugging on the meta file's keys and characters, then on
@@ -56,6 +58,21 @@ KINDS_OF_FAILURE = ("crash", "hang", "invalid", "message", "nonconforming")
 
 
 # ---------------------------------------------------------------------------------------- workers
+
+#: A worker that has not finished after this many times its limit, whatever CPU it used, is stuck.
+STUCK_FACTOR = 10
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) the process ``pid`` has used: the measure of a hang, so that a
+    worker starved by a busy machine is slow, not hung. Wall-clock seconds where /proc is absent."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat
+    except (OSError, IndexError, ValueError):
+        return time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -158,13 +175,11 @@ class Pool:
                         break
                     worker["conn"].send(job)
                     worker["job"], worker["stage"] = job, "building"
-                    worker["deadline"] = time.monotonic() + self.limit(job)
+                    worker["started"], worker["cpu"] = time.monotonic(), cpu_seconds(worker["process"].pid)
             busy = [w for w in self.workers if w["job"] is not None]
             if exhausted and not busy:
                 return
-            now = time.monotonic()
-            deadline = min((w["deadline"] for w in busy), default=now + 1.0)
-            ready = wait([w["conn"] for w in self.workers], timeout=max(0.0, min(deadline - now, 1.0)))
+            ready = wait([w["conn"] for w in self.workers], timeout=0.5)
             for worker in list(self.workers):
                 if worker["conn"] in ready:
                     try:
@@ -186,12 +201,15 @@ class Pool:
                         done(job, Result(*message))
             now = time.monotonic()
             for worker in [w for w in self.workers if w["job"] is not None]:
-                if now > worker["deadline"]:
-                    job, stage = worker["job"], worker["stage"]
+                job, stage = worker["job"], worker["stage"]
+                limit = self.limit(job)
+                used = cpu_seconds(worker["process"].pid) - worker["cpu"]
+                waited = now - worker["started"]
+                if used > limit or waited > STUCK_FACTOR * limit:
                     self._retire(worker)
-                    done(job, Result(job.ident, "failed",
-                                     Failure("hang", f"timeout while {stage}", f"more than {self.limit(job):.0f} s"),
-                                     self.limit(job)))
+                    detail = f"more than {limit:.0f} s of CPU" if used > limit else \
+                        f"{waited:.0f} s without finishing ({used:.0f} s of CPU)"
+                    done(job, Result(job.ident, "failed", Failure("hang", f"timeout while {stage}", detail), waited))
 
     def limit(self, job: Job) -> float:
         """The seconds ``job`` may take."""
@@ -341,6 +359,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     amount.add_argument("--count", type=int, help="this many articles")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes")
     parser.add_argument("--seed", type=int, default=0, help="article i is drawn by random.Random('SEED:i')")
+    parser.add_argument("--start", type=int, default=0, metavar="I",
+                        help="first article index (a long run in parts: --start 50000 --count 50000)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds an article may take (else a hang), plus --seconds-per-mb for its size")
     parser.add_argument("--seconds-per-mb", type=float, default=300.0,
@@ -368,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool = Pool(args.jobs, args.timeout, scratch, args.memory_mb, per_mb=args.seconds_per_mb)
     start = time.monotonic()
     stop_at = start + args.minutes * 60 if args.minutes is not None else math.inf
-    next_index = 0
+    next_index = args.start
     last_report = start
     saved: list[Path] = []
     try:
@@ -380,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         def jobs() -> Job | None:
             nonlocal next_index
-            if (args.count is not None and next_index >= args.count) or time.monotonic() >= stop_at:
+            if (args.count is not None and next_index >= args.start + args.count) or time.monotonic() >= stop_at:
                 return None
             index = next_index
             next_index += 1
@@ -434,7 +454,8 @@ def save(case: Case, folder: Path) -> Path:
 def summary(tally: Tally, elapsed: float, args: argparse.Namespace, saved: int) -> str:
     k = tally.kinds
     rate = tally.articles / elapsed if elapsed > 0 else 0.0
-    return (f"fuzz: {tally.articles} articles in {elapsed:.0f} s ({rate:.1f}/s, {args.jobs} jobs, seed {args.seed}): "
+    span = f"seed {args.seed}, articles {args.start}–{args.start + tally.articles - 1}"
+    return (f"fuzz: {tally.articles} articles in {elapsed:.0f} s ({rate:.1f}/s, {args.jobs} jobs, {span}): "
             f"{tally.status['built']} built, {tally.status['refused']} refused; {k['crash']} crashes, "
             f"{k['hang']} hangs, {k['invalid']} invalid outputs, {k['message']} bad messages, "
             f"{k['nonconforming']} of {tally.validated} validated not conforming ({tally.rdflib} also read by rdflib); "

@@ -88,6 +88,51 @@ def sizes(data: dict[str, Any]) -> dict[str, float]:
     return out
 
 
+def label_sizes(data: dict[str, Any], base: float = 14.0, extra: float = 12.0) -> dict[str, float]:
+    """Label font size (page pixels) of each node, the level of detail of the page: ``base`` plus up
+    to ``extra`` growing with degree centrality over the facts the articles give, so that the most
+    connected nodes stay named when the view is zoomed out and the others' names appear as it is
+    zoomed in. Background nodes keep ``base``."""
+    import networkx as nx
+
+    front = nx.degree_centrality(simple_graph(data, background=False)) if len(data["nodes"]) > 1 else {}
+    top = max(front.values(), default=0.0) or 1.0
+    return {node["id"]: base if node["kind"] == "background"
+            else round(base + extra * math.sqrt(front.get(node["id"], 0.0) / top), 1) for node in data["nodes"]}
+
+
+def main_summit(data: dict[str, Any]) -> str | None:
+    """The node the page frames first: of a single article, the first summit it is about; else the
+    summit with most links over the facts the articles give (ties: the later date, then the IRI);
+    without a summit, the most connected node. ``None`` only when there is no node."""
+    nodes = {n["id"]: n for n in data["nodes"]}
+    front = {i for i, n in nodes.items() if n["kind"] != "background"}
+    if len(data["articles"]) == 1:
+        about = [s for s in data["articles"][0].get("summits", []) if s in front]
+        if about:
+            return about[0]
+    graph = simple_graph(data, background=False)
+    summits = [s["id"] for s in data["summits"] if s["id"] in front]
+    if summits:
+        dates = {s["id"]: s["date"] for s in data["summits"]}
+        summits.sort()
+        summits.sort(key=lambda s: dates.get(s) or "", reverse=True)  # stable sorts: IRI, later date,
+        summits.sort(key=graph.degree, reverse=True)  # then most links first
+        return summits[0]
+    pool = sorted(front) or sorted(nodes)
+    if not pool:
+        return None
+    return min(pool, key=lambda n: (-(graph.degree(n) if n in graph else 0), n))
+
+
+def lead(data: dict[str, Any], top: int = 10) -> list[str]:
+    """The nodes the page always names, whatever the zoom: the summits the articles speak of and the
+    ``top`` most central entities of :func:`central` (most links first, across its classes)."""
+    summits = [s["id"] for s in data["summits"]]
+    rows = sorted(central(data, top=top), key=lambda r: (-r["degree"], r["label"], r["id"]))
+    return list(dict.fromkeys(summits + [r["id"] for r in rows[:top]]))
+
+
 def central(data: dict[str, Any], top: int = 10, classes: tuple[str, ...] = CENTRAL_CLASSES) -> list[dict[str, Any]]:
     """The ``top`` most connected entities of each class: degree centrality over the entity–entity
     facts the articles give (stated or inferred). Ties go by label, then IRI."""

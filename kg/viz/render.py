@@ -26,7 +26,10 @@ FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "P
               '"Microsoft YaHei", sans-serif')
 PHYSICS_THRESHOLD = 300
 DEFAULT_MAX_NODES = 5000
-LABEL_WIDTH = 170  # px: longer labels wrap (vis-network breaks CJK text between characters)
+LABEL_WIDTH = 170  # px at the base font size: longer labels wrap (vis-network breaks CJK text between characters)
+LABEL_FONT = 14.0  # px: the label font size of the least connected nodes; hubs get up to LABEL_EXTRA more
+LABEL_EXTRA = 12.0
+READABLE_PX = 12  # on screen: no label is drawn smaller (11–12 px: fading in); the lead nodes' never are
 
 #: Display class → (colour, vis shape). Shapes with the label below the node, so size shows degree.
 STYLE = {
@@ -48,7 +51,8 @@ EDGE_STYLE = {"stated": ("#4a4a4a", 1.6, False), "inferred": ("#6f8fb0", 1.3, [7
               "background": ("#c2c2c2", 1.0, [2, 5])}
 #: How much of a class colour is kept for inferred and background nodes (the rest is white).
 TINT = {"stated": 1.0, "inferred": 0.55, "background": 0.35}
-DIM = {"node": "#e8e8e8", "border": "#d6d6d6", "edge": "#e6e6e6", "font": "#c8c8c8"}
+DIM = {"node": "#e8e8e8", "border": "#d6d6d6", "edge": "#e6e6e6", "font": "#c8c8c8",
+       "context": "#8a8a8a"}  # context: the label of a neighbour the class filter keeps, greyed but legible
 
 UI = {
     "zh": {
@@ -138,6 +142,9 @@ def render_page(data: dict[str, Any], *, lang: str = "zh", physics: str = "auto"
     data = _used_evidence(data)
     pos = layout.positions(data)
     size = layout.sizes(data)
+    font = layout.label_sizes(data, LABEL_FONT, LABEL_EXTRA)
+    focus = layout.main_summit(data)
+    lead = set(layout.lead(data)) | ({focus} if focus else set())
     nodes = data["nodes"]
     index = {n["id"]: i for i, n in enumerate(nodes)}
     front = sum(1 for n in nodes if n["kind"] != "background")
@@ -165,6 +172,9 @@ def render_page(data: dict[str, Any], *, lang: str = "zh", physics: str = "auto"
             "size": size[node["id"]], "x": pos[node["id"]][0], "y": pos[node["id"]][1],
             "borderWidth": 3 if node.get("group") else 1.5,
         }
+        if font[node["id"]] != LABEL_FONT:  # level of detail: hubs' names are bigger, drawn from further out
+            options["font"] = {"size": font[node["id"]]}
+            options["widthConstraint"] = {"maximum": round(LABEL_WIDTH * font[node["id"]] / LABEL_FONT)}
         if node["kind"] == "background":
             options.update(hidden=not show_background, physics=show_background)
         if node["kind"] == "inferred":
@@ -228,7 +238,8 @@ def render_page(data: dict[str, Any], *, lang: str = "zh", physics: str = "auto"
         "lang": lang, "ui": ui, "physics": physics_on, "options": json.loads(options_json),
         "classes": [[c["key"], c["name"]] for c in classes], "classKeys": CLASS_KEYS, "kinds": list(KINDS),
         "articles": [[a["id"], a["title"]] for a in articles], "words": [word(w) for w in words],
-        "nodes": vis_nodes, "edges": vis_edges,
+        "nodes": vis_nodes, "edges": vis_edges, "focus": focus, "readable": READABLE_PX,
+        "lead": [i for i, n in enumerate(nodes) if n["id"] in lead],
         "ni": [node_info(n) for n in nodes], "ei": [edge_info(e) for e in data["edges"]],
         "ev": [[article_index.get(e["article"], -1), e["sentence"] if e["sentence"] is not None else -1,
                 e["begin"], e["end"], kind_index[e["basis"]], e["rule"], word_index[e["p"]], e["text"]]
@@ -287,8 +298,9 @@ def _vis_options(physics: bool, count: int) -> dict[str, Any]:
     return {
         "autoResize": True,
         "layout": {"improvedLayout": False, "randomSeed": 1},
-        "nodes": {"font": {"face": FONT_STACK, "size": 14, "color": "#222222", "strokeWidth": 3,
-                           "strokeColor": "#ffffff"}, "widthConstraint": {"maximum": LABEL_WIDTH}},
+        "nodes": {"font": {"face": FONT_STACK, "size": LABEL_FONT, "color": "#222222", "strokeWidth": 3,
+                           "strokeColor": "#ffffff"}, "widthConstraint": {"maximum": LABEL_WIDTH},
+                  "scaling": {"label": {"enabled": False, "drawThreshold": READABLE_PX}}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "color": {"highlight": "#111111", "hover": "#111111", "inherit": False},
                   "font": {"face": FONT_STACK, "size": 10, "color": "#555555", "strokeWidth": 3,

@@ -11,6 +11,11 @@
   var NODE_FONT = D.options.nodes.font.color, EDGE_FONT = D.options.edges.font.color;
   var DIM_NODE = {background: D.dim.node, border: D.dim.border};
   var DIM_EDGE = {color: D.dim.edge, highlight: "#111111", hover: "#111111", inherit: false};
+  var READABLE = D.readable;                // px on screen: the smallest label a framed view shows
+  var MAX_SCALE = 1.5, MARGIN = 24;         // the closest a framed view zooms; px kept free at the edges
+  var PAD = {x: 90, top: 24, bottom: 56};   // px kept around node centres for their labels
+  var MAX_PICKED = 300;                     // the class filter names its nodes at any zoom up to so many
+  var WHOLE_ZOOM_OUT = 2;                   // and frames them all if that zooms out at most so many times
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -37,6 +42,9 @@
     incident[to[j]].push(j);
   }
   var nodeHidden = new Uint8Array(N), edgeHidden = new Uint8Array(M);
+  var lead = new Uint8Array(N), ownWidth = [];  // the nodes always named (see keepNamed)
+  D.lead.forEach(function (k) { lead[k] = 1; });
+  var named = D.lead.slice(), picked = [];  // named now: the lead nodes and the picked ones
   for (i = 0; i < N; i++) { nodeHidden[i] = D.nodes[i].hidden ? 1 : 0; }
   for (j = 0; j < M; j++) { edgeHidden[j] = D.edges[j].hidden ? 1 : 0; }
 
@@ -45,10 +53,13 @@
   var network = new vis.Network($("kg-network"), {nodes: new vis.DataSet([]), edges: new vis.DataSet([])},
                                 D.options);
   window.kgViz = {network: network, nodes: nodes, edges: edges};
+  window.kgViz.focus = D.focus;
+  network.on("beforeDrawing", keepNamed);
 
-  /* Ready: after the first draw (physics off), or once stabilised and drawn (physics on). The
-     simulation is stopped after the stabilisation iterations, so nothing moves once the page says
-     "ready"; dragging a node starts it again. */
+  /* Ready: after the first draw (physics off), or once stabilised and drawn (physics on). Physics
+     is switched off after the stabilisation iterations, so nothing moves once the page says
+     "ready": not when a filter hides nodes, nor when the background is shown; a dragged node
+     moves alone. The first view frames the main summit (D.focus) and its neighbours. */
   var ready = false;
   function markReady() {
     if (!ready) { ready = true; document.body.dataset.state = "ready"; }
@@ -60,23 +71,143 @@
       if (settled) { return; }
       settled = true;
       network.stopSimulation();
-      fitVisible();
+      network.setOptions({physics: {enabled: false}});
+      firstView();
       afterNextDraw(markReady);
     };
     network.once("stabilizationIterationsDone", onStable);
     network.once("stabilized", onStable);
   }
+  document.body.dataset.view = "still";
+  network.on("animationFinished", function () { document.body.dataset.view = "still"; });
   network.setData({nodes: nodes, edges: edges});
-  if (!D.physics) {  // fit once the canvas has its size, then mark ready on the next frame
-    afterNextDraw(function () { fitVisible(); afterNextDraw(markReady); });
+  if (!D.physics) {  // frame once the canvas has its size, then mark ready on the next frame
+    afterNextDraw(function () { firstView(); afterNextDraw(markReady); });
   }
 
-  function fitVisible() {
-    var ids = [];
-    for (var k = 0; k < N; k++) { if (!nodeHidden[k]) { ids.push(D.nodes[k].id); } }
-    if (!ids.length) { return; }
-    network.fit({nodes: ids, animation: false});
-    network.moveTo({scale: Math.min(network.getScale() * 0.9, 1.5), animation: false});  // room for the legend
+  /* Level of detail. A label is drawn when it is at least READABLE px on screen (vis-network's
+     drawThreshold; 11–12 px fade in), and the label font grows with a node's links, so the most
+     connected nodes are named first and the others as the view zooms in. Some nodes are named
+     whatever the zoom: the lead nodes (the summits and the most central entities, D.lead) always,
+     the clicked node and its neighbours, the nodes of the class filter. Zoomed out, their labels
+     keep READABLE px on screen: their font size and wrap width are set on vis-network's label
+     objects before each frame is drawn (vis-network sets its own again when a node is updated). */
+  function fontOf(k) { var f = D.nodes[k].font; return (f && f.size) || D.options.nodes.font.size; }
+  function labelOf(k) {
+    var node = network.body && network.body.nodes && network.body.nodes[D.nodes[k].id];
+    var label = node && node.labelModule;
+    return label && label.fontOptions && typeof label.fontOptions.size === "number" ? label : null;
+  }
+  function resize(k, size) {
+    var label = labelOf(k);
+    if (!label) { return; }
+    var font = label.fontOptions, own = fontOf(k);
+    if (font.size === own) { ownWidth[k] = font.maxWdt; }  // vis-network's own value
+    if (font.size === size) { return; }
+    font.size = size;
+    if (ownWidth[k] > 0) { font.maxWdt = ownWidth[k] * size / own; }  // wrap as at its own size
+    label.labelDirty = true;
+  }
+  function keepNamed() {
+    var least = READABLE / network.getScale() * 1.001;
+    named.forEach(function (k) { resize(k, Math.max(fontOf(k), least)); });
+  }
+  function pick(list) {  // name these too (besides the lead nodes), and no longer the ones picked before
+    var now = new Uint8Array(N);
+    list.forEach(function (k) { now[k] = 1; });
+    picked.forEach(function (k) { if (!now[k] && !lead[k]) { resize(k, fontOf(k)); } });
+    picked = list.filter(function (k) { return !lead[k]; });
+    named = D.lead.concat(picked);
+    network.redraw();
+  }
+
+  /* Views. A framed view shows a set of nodes whole, labels included, when it can at a scale where
+     their labels are at least READABLE px on screen. Otherwise it keeps that scale if the lead nodes
+     of the set (and the anchor) fit, with as many others around them as fit; else it zooms out until
+     those fit: the lead nodes stay named, the others are named as the reader zooms in. A set that
+     is named at any zoom (the class filter's) is fitted whole if that does not zoom out too far. */
+  function extent(k, p) {  // the node and its label below it, in canvas units: [left, right, top, bottom]
+    var n = D.nodes[k], f = fontOf(k), chars = Array.from(String(n.label || "")).length;
+    var wmax = (n.widthConstraint && n.widthConstraint.maximum) || D.options.nodes.widthConstraint.maximum;
+    var half = Math.max(n.size || 10, Math.min(chars * f, wmax) / 2);
+    var lines = Math.max(1, Math.ceil(chars * f / wmax));
+    return [p.x - half, p.x + half, p.y - (n.size || 10), p.y + (n.size || 10) + lines * f * 1.25 + 4];
+  }
+  function union(boxes) {
+    var u = [Infinity, -Infinity, Infinity, -Infinity];
+    boxes.forEach(function (b) {
+      u[0] = Math.min(u[0], b[0]); u[1] = Math.max(u[1], b[1]); u[2] = Math.min(u[2], b[2]); u[3] = Math.max(u[3], b[3]);
+    });
+    return u;
+  }
+  function biggest(list) {  // the most central of the list: the largest label, then the first
+    var best = -1;
+    list.forEach(function (k) { if (best < 0 || fontOf(k) > fontOf(best)) { best = k; } });
+    return best;
+  }
+  function frame(list, anchor, animate, whole) {  // whole: list is named at any zoom (picked): fit it all
+    var ks = list.filter(function (k) { return !nodeHidden[k]; });
+    if (anchor >= 0 && !nodeHidden[anchor] && ks.indexOf(anchor) < 0) { ks.push(anchor); }
+    if (!ks.length) { return; }
+    if (anchor < 0 || nodeHidden[anchor]) { anchor = biggest(ks); }
+    var pos = network.getPositions(ks.map(function (k) { return D.nodes[k].id; }));
+    var stage = $("kg-network").getBoundingClientRect();
+    var W = Math.max(60, stage.width - 2 * MARGIN), H = Math.max(60, stage.height - 2 * MARGIN);
+    var smallest = Infinity;
+    var boxes = ks.map(function (k) { smallest = Math.min(smallest, fontOf(k)); return extent(k, pos[D.nodes[k].id]); });
+    var readable = READABLE / smallest * 1.001;
+    var all = union(boxes), shown = all;
+    var scale = Math.min(W / Math.max(1, all[1] - all[0]), H / Math.max(1, all[3] - all[2]), MAX_SCALE);
+    function fitting(indices) {  // the node centres of ks[indices] and the scale that fits them with their labels
+      var points = union(indices.map(function (i) { var p = pos[D.nodes[ks[i]].id]; return [p.x, p.x, p.y, p.y]; }));
+      return [points, Math.min((W - 2 * PAD.x) / Math.max(1, points[1] - points[0]),
+                               (H - PAD.top - PAD.bottom) / Math.max(1, points[3] - points[2]))];
+    }
+    if (scale < readable) {
+      var must = [], rest = [];
+      ks.forEach(function (k, i) { (lead[k] || k === anchor ? must : rest).push(i); });
+      var fit = fitting(must), points = fit[0], fitMust = fit[1];
+      if (whole) {  // named at any zoom: all of them, unless that zooms out more than WHOLE_ZOOM_OUT times
+        fit = fitting(ks.map(function (k, i) { return i; }));
+        if (fit[1] >= readable / WHOLE_ZOOM_OUT) { points = fit[0]; fitMust = fit[1]; }
+      }
+      if (fitMust >= readable) {  // the lead nodes fit at a readable scale: add the others nearest first
+        scale = readable;
+        shown = union(must.map(function (i) { return boxes[i]; }));
+        var cx = (shown[0] + shown[1]) / 2, cy = (shown[2] + shown[3]) / 2;
+        rest.sort(function (a, b) {
+          var pa = pos[D.nodes[ks[a]].id], pb = pos[D.nodes[ks[b]].id];
+          return Math.hypot(pa.x - cx, pa.y - cy) - Math.hypot(pb.x - cx, pb.y - cy) || a - b;
+        });
+        rest.forEach(function (i) {
+          var grown = union([shown, boxes[i]]);
+          if ((grown[1] - grown[0]) * scale <= W && (grown[3] - grown[2]) * scale <= H) { shown = grown; }
+        });
+      } else {  // zoom out until the lead nodes fit; their labels keep READABLE px
+        scale = fitMust;
+        shown = [points[0], points[1], points[2] - PAD.top / scale, points[3] + PAD.bottom / scale];
+      }
+    }
+    document.body.dataset.view = animate ? "moving" : "still";
+    network.moveTo({position: {x: (shown[0] + shown[1]) / 2, y: (shown[2] + shown[3]) / 2}, scale: scale,
+                    animation: animate ? {duration: 400, easingFunction: "easeInOutQuad"} : false});
+  }
+  function neighbourhood(k) {
+    var out = [k];
+    incident[k].forEach(function (e) {
+      var other = from[e] === k ? to[e] : from[e];
+      if (!edgeHidden[e] && !nodeHidden[other] && out.indexOf(other) < 0) { out.push(other); }
+    });
+    return out;
+  }
+  function visibleNodes() {
+    var out = [];
+    for (var k = 0; k < N; k++) { if (!nodeHidden[k]) { out.push(k); } }
+    return out;
+  }
+  function firstView() {
+    var k = D.focus === null ? undefined : nodeAt.get(D.focus);
+    if (k === undefined || nodeHidden[k]) { frame(visibleNodes(), -1, false); } else { frame(neighbourhood(k), k, false); }
   }
 
   /* Words. */
@@ -94,7 +225,8 @@
     return b;
   }
 
-  /* Neighbourhood highlight: everything outside the kept nodes and edges is greyed. The colours
+  /* Neighbourhood highlight: everything outside the kept nodes and edges is greyed (soft: with a
+     label that stays legible, for the neighbours the class filter keeps). The colours
      are changed on vis-network's own node and edge objects and one redraw follows: that is a few
      milliseconds for thousands of nodes, where DataSet updates take a second. Without those
      objects (another vis-network version) the DataSets are updated instead. */
@@ -114,15 +246,16 @@
     }
     return true;
   }
-  function highlight(keepNodes, keepEdges) {
+  function highlight(keepNodes, keepEdges, soft) {
     var body = network.body || {nodes: {}, edges: {}};
     var nu = [], eu = [], k, want, direct = true;
     for (k = 0; k < N; k++) {
-      want = keepNodes && !keepNodes[k] ? 1 : 0;
+      want = keepNodes && !keepNodes[k] ? (soft ? 2 : 1) : 0;
       if (want === dimNode[k]) { continue; }
       dimNode[k] = want;
       direct = paint(body.nodes[D.nodes[k].id], want ? D.dim.node : baseNode[k][0],
-                     want ? D.dim.border : baseNode[k][1], want ? D.dim.font : NODE_FONT) && direct;
+                     want ? D.dim.border : baseNode[k][1],
+                     want === 2 ? D.dim.context : want ? D.dim.font : NODE_FONT) && direct;
       nu.push(want ? {id: D.nodes[k].id, color: DIM_NODE} : {id: D.nodes[k].id, color: D.nodes[k].color});
     }
     for (k = 0; k < M; k++) {
@@ -142,6 +275,7 @@
     keepNodes[k] = 1;
     incident[k].forEach(function (e) { keepEdges[e] = 1; keepNodes[from[e]] = 1; keepNodes[to[e]] = 1; });
     highlight(keepNodes, keepEdges);
+    pick(neighbourhood(k));
   }
   function highlightEdge(e) {
     var keepNodes = new Uint8Array(N), keepEdges = new Uint8Array(M);
@@ -149,6 +283,7 @@
     keepNodes[from[e]] = 1;
     keepNodes[to[e]] = 1;
     highlight(keepNodes, keepEdges);
+    pick([from[e], to[e]]);
   }
 
   /* The details panel, built on click. */
@@ -295,7 +430,7 @@
     if (nodeHidden[k]) { return; }
     network.selectNodes([id]);
     highlightNode(k);
-    network.focus(id, {scale: Math.max(network.getScale(), 1.0), animation: {duration: 300, easingFunction: "easeInOutQuad"}});
+    frame(neighbourhood(k), k, true);
   }
 
   network.on("click", function (params) {
@@ -304,13 +439,15 @@
       var k = nodeAt.get(params.nodes[0]);
       showNode(k);
       highlightNode(k);
+      frame(neighbourhood(k), k, true);  // the node and its neighbours, named
     } else if (params.edges.length) {
       var e = edgeAt.get(params.edges[0]);
       showEdge(e);
       highlightEdge(e);
     } else {
       clearPanel();
-      highlight(null, null);
+      highlight(context, null, true);
+      pick(contextList);
     }
   });
 
@@ -337,50 +474,93 @@
   network.on("dragStart", hideTip);
   network.on("zoom", hideTip);
 
-  /* Filters: class, article, summit (its neighbourhood), background nodes. */
+  /* Filters: class, article, summit (its neighbourhood), background nodes. The class filter keeps
+     the chosen class's nodes, their links and the nodes at the other end (greyed, named). A filter
+     frames what it keeps (see frame); showing or hiding the background leaves the view as it is. */
   var selClass = $("kg-filter-class"), selArticle = $("kg-filter-article"), selSummit = $("kg-filter-summit");
   var showBackground = $("kg-show-background");
   var articleIndex = new Map();
   D.articles.forEach(function (a, k) { articleIndex.set(a[0], k); });
+  var context = null;  // under the class filter: its nodes (1); the other nodes shown are its neighbours
+  var contextList = [];  // the same, as a list
 
-  function applyFilters() {
+  function applyFilters(event) {
     var cls = selClass.value ? D.classKeys.indexOf(selClass.value) : -1;
     var art = selArticle.value ? articleIndex.get(selArticle.value) : -1;
     if (art === undefined) { art = -2; }
     var bg = showBackground.checked;
-    var around = null;
+    var around = null, chosen = selSummit.value ? nodeAt.get(selSummit.value) : undefined;
     if (selSummit.value) {
       around = new Uint8Array(N);
-      var s = nodeAt.get(selSummit.value);
-      if (s !== undefined) {
-        around[s] = 1;
-        incident[s].forEach(function (e) { around[from[e]] = 1; around[to[e]] = 1; });
+      if (chosen !== undefined) {
+        around[chosen] = 1;
+        incident[chosen].forEach(function (e) { around[from[e]] = 1; around[to[e]] = 1; });
       }
     }
-    var nu = [], eu = [], k, hide, shown = 0, links = 0;
+    var scope = new Uint8Array(N), core = null, show, k, e, hide, shown = 0, links = 0, nu = [], eu = [];
     for (k = 0; k < N; k++) {
       var I = D.ni[k];
-      var show = (bg || I[1] !== 2) && (cls < 0 || I[0] === cls) && (art === -1 || I[4].indexOf(art) >= 0)
-        && (!around || around[k] === 1);
-      hide = show ? 0 : 1;
+      scope[k] = (bg || I[1] !== 2) && (art === -1 || I[4].indexOf(art) >= 0) && (!around || around[k] === 1) ? 1 : 0;
+    }
+    show = scope;
+    if (cls >= 0) {
+      core = new Uint8Array(N);
+      for (k = 0; k < N; k++) { core[k] = scope[k] && D.ni[k][0] === cls ? 1 : 0; }
+      show = core.slice();
+    }
+    var edgeShown = new Uint8Array(M);
+    for (e = 0; e < M; e++) {
+      if (scope[from[e]] && scope[to[e]] && (!core || core[from[e]] || core[to[e]])) {
+        edgeShown[e] = 1;
+        show[from[e]] = 1;
+        show[to[e]] = 1;
+      }
+    }
+    for (k = 0; k < N; k++) {
+      hide = show[k] ? 0 : 1;
       shown += 1 - hide;
       if (hide !== nodeHidden[k]) { nodeHidden[k] = hide; nu.push({id: D.nodes[k].id, hidden: !!hide}); }
     }
-    for (k = 0; k < M; k++) {
-      hide = nodeHidden[from[k]] || nodeHidden[to[k]] ? 1 : 0;
+    for (e = 0; e < M; e++) {
+      hide = edgeShown[e] ? 0 : 1;
       links += 1 - hide;
-      if (hide !== edgeHidden[k]) { edgeHidden[k] = hide; eu.push({id: D.edges[k].id, hidden: !!hide}); }
+      if (hide !== edgeHidden[e]) { edgeHidden[e] = hide; eu.push({id: D.edges[e].id, hidden: !!hide}); }
     }
-    highlight(null, null);
+    context = core;
+    contextList = [];
+    if (core) { for (k = 0; k < N; k++) { if (core[k]) { contextList.push(k); } } }
+    if (contextList.length > MAX_PICKED) { contextList = []; }  // a big class: named as the view zooms in
     network.unselectAll();
+    highlight(null, null);  // base colours first: a DataSet update gives a node its own label colour again
     if (nu.length) { nodes.update(nu); }
     if (eu.length) { edges.update(eu); }
+    highlight(context, null, true);
+    pick(contextList);
     $("kg-count").textContent = fmt(T.nodeCount, {n: shown, m: links});
     runSearch(true);
-    fitVisible();
+    if (event && event.target === showBackground) { return; }  // the view stays: the background is around
+    if (cls < 0 && art === -1 && !around) { firstView(); return; }
+    var list = [];
+    for (k = 0; k < N; k++) { if (core ? core[k] : show[k]) { list.push(k); } }
+    var anchor = chosen !== undefined && show[chosen] ? chosen : focusIndex !== undefined && show[focusIndex]
+      ? focusIndex : biggest(list.filter(function (j) { return D.classKeys[D.ni[j][0]] === "Summit"; }));
+    frame(list, anchor, false, contextList.length > 0);
   }
+  var focusIndex = D.focus === null ? undefined : nodeAt.get(D.focus);
   [selClass, selArticle, selSummit, showBackground].forEach(function (control) {
     control.addEventListener("change", applyFilters);
+  });
+
+  /* Long names (summits, article titles) are cut in a <select>: each option and the select itself
+     carry the full text as a tooltip (title). */
+  [selClass, selArticle, selSummit].forEach(function (select) {
+    Array.prototype.forEach.call(select.options, function (option) { option.title = option.textContent; });
+    var titled = function () {
+      var option = select.options[select.selectedIndex];
+      select.title = option ? option.textContent : "";
+    };
+    titled();
+    select.addEventListener("change", titled);
   });
 
   /* Search: matching visible nodes are selected; Enter goes to the next and opens it. */

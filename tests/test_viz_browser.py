@@ -5,7 +5,13 @@ fill the details panel when a node is clicked, render Chinese as glyphs, and sho
 look like HTML as text. The tests need Debian's ``chromium`` (``.ci/run`` installs it with a CJK
 font) and are skipped, with the reason, only when ``/usr/bin/chromium`` is absent.
 
-``KG_UPDATE_SCREENSHOT=1`` also writes the README screenshot, ``docs/screenshot.png``.
+The page must be readable at first sight: at first view, after a click on the main summit and
+after a class filter, the labels of the summit and of the ten most central nodes are drawn at
+12 px or more on screen, on the seed article's page and on the corpus page.
+
+``KG_UPDATE_SCREENSHOT=1`` also writes the README screenshots: ``docs/screenshot.png`` (the seed
+article, its summit clicked) and ``docs/viz-first-view.png``, ``docs/viz-after-click.png``,
+``docs/viz-after-filter.png`` (the corpus page in those three states).
 """
 from __future__ import annotations
 
@@ -25,9 +31,11 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARTICLE = ROOT / "data" / "articles" / "sco2020_video_summit.txt"
+ARTICLES = ROOT / "data" / "articles"
 SUMMIT = "https://w3id.org/summit-kg/id/summit/sco/heads-of-state/20"
 SUMMIT_LABEL = "上海合作组织成员国元首理事会第二十次会议"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
+READABLE_PX = 12  # on screen: the smallest label the framed views may draw for the summit and the central nodes
 
 # Chromium's own flags for a quiet, reproducible, offline run (no sandbox: CI runs as root).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -43,6 +51,14 @@ XSS_STATE = "https://w3id.org/summit-kg/id/state/XX"
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(2)</script>"
 XSS_TTL = (Path(__file__).resolve().parent / "data" / "viz" / "injected.ttl").read_text(encoding="utf-8")
+
+
+def build(source: Path, out: Path) -> Path:
+    """Run ``kg build SOURCE -o OUT -q`` as a user would and return the graph."""
+    proc = subprocess.run([sys.executable, "-m", "kg", "build", str(source), "-o", str(out), "-q"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"kg build failed ({proc.returncode}): {proc.stderr}"
+    return out
 
 
 def render(graph: Path, out: Path) -> Path:
@@ -231,8 +247,7 @@ def test_viz_browser_click_summit_fills_panel(sco2020_page: Opened, sco2020: dic
     assert any(m and m in article for m in marked), marked
     sco2020_page.page.screenshot(path=str(tmp_path_factory.mktemp("viz-shot") / "sco2020.png"))
     if os.environ.get("KG_UPDATE_SCREENSHOT") == "1":
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        sco2020_page.page.screenshot(path=str(SCREENSHOT))
+        save_screenshot(sco2020_page.page, SCREENSHOT)
 
 
 # How "glyphs, not boxes" is checked: every distinct character of the summit's label is drawn on a
@@ -341,3 +356,228 @@ def test_viz_browser_ready_means_stable(browser, any_page: Opened) -> None:
         moved = {node: (before[node], after[node]) for node in before
                  if abs(before[node]["x"] - after[node]["x"]) + abs(before[node]["y"] - after[node]["y"]) > 1}
         assert not moved, f"{len(moved)} of {len(before)} nodes moved after 'ready', e.g. {next(iter(moved.items()))}"
+
+
+# --- readable at first sight: label sizes at first view, after a click, after a class filter ------------
+
+# The label of each node is measured as drawn: the page's canvas context records every fillText (text,
+# font size × the context's transform, where it lands on screen) during one redraw. A node's label is
+# the line that starts its label, nearest below the node; none means vis-network did not draw it (off
+# screen, or under its draw threshold). `vis` is the same size from vis-network's own objects:
+# the label's font size × network.getScale().
+LABELS = """(ids) => new Promise((resolve) => {
+    const net = kgViz.network, canvas = net.canvas.frame.canvas, ctx = canvas.getContext('2d');
+    const ratio = canvas.width / canvas.clientWidth;  // device pixels per CSS pixel
+    const texts = [];
+    ctx.fillText = function (text, x, y) {
+        const m = this.getTransform(), size = parseFloat(/([0-9.]+)px/.exec(this.font)[1]);
+        const width = this.measureText(text).width;
+        texts.push({text: String(text), px: size * Math.hypot(m.a, m.b) / ratio,
+                    x: (m.a * (x + width / 2) + m.c * y + m.e) / ratio, y: (m.b * x + m.d * y + m.f) / ratio});
+        return CanvasRenderingContext2D.prototype.fillText.apply(this, arguments);
+    };
+    net.once('afterDrawing', () => {
+        delete ctx.fillText;
+        const scale = net.getScale(), w = canvas.clientWidth, h = canvas.clientHeight, out = {};
+        for (const id of ids) {
+            const item = kgViz.nodes.get(id), node = net.body.nodes[id];
+            const label = String(item.label), at = net.canvasToDOM(net.getPositions([id])[id]);
+            const font = node.labelModule.fontOptions.size, reach = (node.options.size + 4 * font) * scale + 12;
+            let best = null, distance = Infinity;
+            for (const t of texts) {
+                const d = Math.hypot(t.x - at.x, t.y - at.y);
+                if (t.text.trim() && label.startsWith(t.text) && d < reach && d < distance) { best = t; distance = d; }
+            }
+            out[id] = {label: label.slice(0, 24), hidden: !!item.hidden, vis: font * scale,
+                       drawn: best && best.px, onScreen: !!best && best.x > 0 && best.x < w && best.y > 0 && best.y < h,
+                       inside: at.x > 0 && at.x < w && at.y > 0 && at.y < h};
+        }
+        resolve({scale, labels: out});
+    });
+    net.redraw();
+})"""
+SETTLED = "() => document.body.dataset.state === 'ready' && document.body.dataset.view === 'still'"
+STATES = ("first-view", "after-click", "after-filter")
+FILTER_CLASS = "State"  # 国家: the filter of the issue
+
+
+def most_central(graph: Path, top: int = 10) -> list[str]:
+    """The ``top`` most central nodes of the page's graph: kg.viz.layout.central's ranking (the
+    entities of kg stats --central), most links first."""
+    from kg.viz import data, layout
+
+    rows = sorted(layout.central(data.load(graph), top=top), key=lambda r: (-r["degree"], r["label"], r["id"]))
+    return [r["id"] for r in rows[:top]]
+
+
+@dataclass
+class Views:
+    """The label sizes measured in each state of one page, and what the class filter left."""
+
+    page: str
+    central: list[str]
+    neighbours: list[str] = field(default_factory=list)
+    states: dict[str, dict] = field(default_factory=dict)
+    filtered: dict = field(default_factory=dict)
+
+
+def measure_views(browser, html: Path, graph: Path, name: str, screenshots: bool) -> Views:
+    """Open ``html`` fresh and measure the labels of the main summit and the ten most central nodes
+    at first view, after a click on the summit, after the class filter; screenshot each state."""
+    views = Views(name, most_central(graph))
+    with open_page(browser, html) as opened:
+        page = opened.page
+        focus = page.evaluate("() => kgViz.focus")
+        assert focus == SUMMIT, f"the page frames {focus} first, not the main summit"
+        ids = [SUMMIT, *[i for i in views.central if i != SUMMIT]]
+        views.neighbours = page.evaluate("""(id) => kgViz.network.getConnectedNodes(id)
+            .filter(n => !kgViz.nodes.get(n).hidden)""", SUMMIT)
+
+        def state(key: str) -> None:
+            page.wait_for_function(SETTLED)
+            views.states[key] = page.evaluate(LABELS, list(dict.fromkeys(ids + views.neighbours)))
+            if screenshots:
+                save_screenshot(page, ROOT / "docs" / f"viz-{key}.png")
+
+        state("first-view")
+        click_node(opened, SUMMIT)
+        state("after-click")
+        page.mouse.click(*first_empty_point(page))  # clear the click's highlight, then filter
+        page.select_option("#kg-filter-class", FILTER_CLASS)
+        state("after-filter")
+        views.filtered = page.evaluate("""(cls) => {
+            const D = JSON.parse(document.getElementById('kg-data').textContent);
+            const shown = kgViz.nodes.get({filter: n => !n.hidden});
+            const of = shown.filter(n => D.classKeys[D.ni[D.nodes.findIndex(m => m.id === n.id)][0]] === cls);
+            return {count: document.getElementById('kg-count').textContent, nodes: shown.length, ofClass: of.length,
+                    edges: kgViz.edges.get({filter: e => !e.hidden}).length};
+        }""", FILTER_CLASS)
+        assert not opened.page_errors and not opened.console_errors, (opened.page_errors, opened.console_errors)
+    return views
+
+
+def save_screenshot(page, path: Path) -> None:
+    """The viewport as a PNG of 256 colours (Pillow's max-coverage palette refined by k-means: flat
+    colours stay exact, no channel moves by more than about 12; a third of the bytes)."""
+    import io
+
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    path.parent.mkdir(exist_ok=True)
+    palette = shot.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE, kmeans=3, dither=Image.Dither.NONE)
+    palette.save(path, optimize=True)
+
+
+def first_empty_point(page) -> tuple[float, float]:
+    """A point of the canvas with no node or edge under it (a click there clears the selection)."""
+    point = page.evaluate("""() => {
+        const net = kgViz.network, box = document.querySelector('#kg-network canvas').getBoundingClientRect();
+        for (let y = 10; y < box.height; y += 23) for (let x = 10; x < box.width; x += 23)
+            if (net.getNodeAt({x, y}) === undefined && net.getEdgeAt({x, y}) === undefined)
+                return [box.left + x, box.top + y];
+        return null; }""")
+    assert point, "no empty point on the canvas"
+    return point[0], point[1]
+
+
+@pytest.fixture(scope="module")
+def corpus_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every bundled article in one graph, as tools/render_viz.py draws viz/corpus.html."""
+    return build(ARTICLES, tmp_path_factory.mktemp("viz-corpus") / "corpus.trig")
+
+
+@pytest.fixture(scope="module", params=["seed", "corpus"])
+def views(request: pytest.FixtureRequest, browser, sco2020: dict[str, Path], tmp_path_factory) -> Views:
+    """Label sizes of the seed article's page and of the corpus page; the corpus page's states are the
+    screenshots of docs/ when KG_UPDATE_SCREENSHOT=1."""
+    graph = sco2020[".trig"] if request.param == "seed" else request.getfixturevalue("corpus_graph")
+    html = render(graph, tmp_path_factory.mktemp(f"viz-views-{request.param}") / f"{request.param}.html")
+    update = request.param == "corpus" and os.environ.get("KG_UPDATE_SCREENSHOT") == "1"
+    return measure_views(browser, html, graph, request.param, update)
+
+
+@pytest.mark.parametrize("key", STATES)
+def test_viz_browser_labels_readable(views: Views, key: str) -> None:
+    """The summit's label and those of the ten most central nodes the view shows are drawn at ≥ 12 px;
+    every one of them left by the filter is at ≥ 12 px by vis-network's own numbers too."""
+    measured = views.states[key]
+    labels = {i: measured["labels"][i] for i in [SUMMIT, *views.central]}
+    print(f"{views.page} {key}: scale {measured['scale']:.3f}; " + "; ".join(
+        f"{m['label']} {m['drawn'] or 0:.1f}px{'' if m['onScreen'] else ' (off screen)'}"
+        f"{' (hidden)' if m['hidden'] else ''}" for m in labels.values()))
+    summit = labels[SUMMIT]
+    assert summit["onScreen"] and summit["drawn"] >= READABLE_PX, summit
+    small = {i: m for i, m in labels.items() if not m["hidden"] and (m["vis"] < READABLE_PX
+                                                                      or (m["drawn"] or 99) < READABLE_PX)}
+    assert not small, f"labels under {READABLE_PX} px at {key}: {small}"
+    assert len(views.central) == 10
+    if key == "after-click":  # the summit's neighbours the view shows are all named
+        around = {i: measured["labels"][i] for i in views.neighbours}
+        unnamed = {i: m for i, m in around.items() if m["inside"] and (m["drawn"] or 0) < READABLE_PX}
+        assert not unnamed and len(around) > 10, f"neighbours not named after the click: {unnamed}"
+
+
+def test_viz_browser_class_filter_keeps_links_and_neighbours(views: Views) -> None:
+    filtered = views.filtered
+    assert filtered["ofClass"] > 0 and filtered["edges"] > 0, filtered
+    assert filtered["nodes"] > filtered["ofClass"], f"no neighbour kept: {filtered}"
+    assert not filtered["count"].endswith(" 0 条连线"), filtered
+
+
+def fresh_view_of(page) -> dict:
+    """The view and the positions of the nodes shown."""
+    return page.evaluate("""() => ({scale: kgViz.network.getScale(), at: kgViz.network.getViewPosition(),
+        positions: kgViz.network.getPositions(kgViz.nodes.getIds({filter: n => !n.hidden}))})""")
+
+
+def test_viz_browser_background_toggle_keeps_the_view(browser, sco2020_page: Opened) -> None:
+    """Showing the background nodes moves no article node and changes neither scale nor centre."""
+    with open_page(browser, sco2020_page.html) as fresh:
+        page = fresh.page
+        before = fresh_view_of(page)
+        page.click("#kg-show-background")
+        page.wait_for_timeout(300)  # a few frames: nothing may start moving
+        after = fresh_view_of(page)
+        assert len(after["positions"]) > 2 * len(before["positions"])  # the background is drawn
+        assert after["scale"] == pytest.approx(before["scale"]) and after["at"] == pytest.approx(before["at"])
+        moved = [n for n, p in before["positions"].items()
+                 if abs(p["x"] - after["positions"][n]["x"]) + abs(p["y"] - after["positions"][n]["y"]) > 1]
+        assert not moved, f"{len(moved)} article nodes moved when the background was shown"
+
+
+@pytest.mark.parametrize(("scale", "named"), [(0.3, "lead"), (1.0, "all")], ids=["zoomed-out", "zoomed-in"])
+def test_viz_browser_level_of_detail(browser, sco2020_page: Opened, scale: float, named: str) -> None:
+    """Zoomed out, the lead nodes (summits, the most central) keep labels of 12 px and the others are
+    not drawn smaller; zoomed in, every node in view is named."""
+    with open_page(browser, sco2020_page.html) as fresh:
+        page = fresh.page
+        page.evaluate("([id, s]) => kgViz.network.moveTo({position: kgViz.network.getPositions([id])[id], "
+                      "scale: s, animation: false})", [SUMMIT, scale])
+        lead = set(page.evaluate("""() => { const D = JSON.parse(document.getElementById('kg-data').textContent);
+            return D.lead.map(k => D.nodes[k].id); }"""))
+        ids = page.evaluate("() => kgViz.nodes.getIds({filter: n => !n.hidden})")
+        labels = page.evaluate(LABELS, ids)["labels"]
+        inside = {i: m for i, m in labels.items() if m["inside"]}
+        assert SUMMIT in lead and len(inside) > 10
+        too_small = {i: m for i, m in inside.items() if m["drawn"] is not None and m["drawn"] < READABLE_PX - 1}
+        assert not too_small, f"labels drawn under {READABLE_PX - 1} px: {too_small}"
+        unnamed = {m["label"] for i, m in inside.items() if m["drawn"] is None and (named == "all" or i in lead)}
+        assert not unnamed, f"unnamed at scale {scale}: {unnamed}"
+        if named == "lead":  # the level of detail: most of the other nodes are not named from this far
+            others = [m for i, m in inside.items() if i not in lead]
+            assert sum(m["drawn"] is None for m in others) > len(others) / 2, others
+
+
+def test_viz_browser_legend_beside_the_canvas_and_full_names_in_selects(sco2020_page: Opened) -> None:
+    page = sco2020_page.page
+    boxes = page.evaluate("""() => [document.querySelector('#kg-legend'), document.querySelector('#kg-network canvas')]
+        .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+    (l1, t1, r1, b1), (l2, t2, r2, b2) = boxes
+    assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1, f"the legend {boxes[0]} covers the canvas {boxes[1]}"
+    options = page.evaluate("""() => [...document.querySelectorAll('#kg-bar select option')]
+        .map(o => [o.textContent, o.title])""")
+    assert options and all(text == title for text, title in options), options
+    page.select_option("#kg-filter-summit", SUMMIT)
+    assert page.evaluate("() => document.querySelector('#kg-filter-summit').title") == f"{SUMMIT_LABEL} (2020-11-10)"
+    page.select_option("#kg-filter-summit", "")

@@ -107,14 +107,22 @@ def load(graph: PathLike) -> Graph:
 
 
 def _is_text(value: str) -> bool:
-    if "\n" in value or len(value) > 4096:
-        return True
-    if not any(_is_cjk(ch) for ch in value):
-        return False
+    """Is ``value`` an article's text rather than a path? Not when it names something that exists;
+    yes when it holds a line break or Chinese sentence punctuation, or is longer than a path can
+    be (4,096 characters); else yes when it holds a CJK character and does not look like a path
+    (ending in ``.txt`` or holding a ``/``). A missing path is then reported as missing."""
     try:
-        return not Path(value).exists()
-    except (OSError, ValueError):
+        if Path(value).exists():
+            return False
+    except (OSError, ValueError):  # too long, or a NUL: not a path
         return True
+    if "\n" in value or len(value) > 4096 or any(ch in _SENTENCE_MARKS for ch in value):
+        return True
+    looks_like_path = value.endswith(".txt") or os.sep in value or "/" in value
+    return any(_is_cjk(ch) for ch in value) and not looks_like_path
+
+
+_SENTENCE_MARKS = frozenset("。，、；：！？")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -125,18 +133,14 @@ def _write_text(folder: Path, text: str, meta: Mapping[str, str]) -> Path:
     import hashlib
     import json
 
-    from kg import iris
-
-    stem = iris.slug(meta.get("id") or f"text-{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}")
-    path = folder / f"{stem}.txt"
+    meta = {"id": f"text-{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}", **meta}
+    path = folder / "article.txt"  # the id travels in the meta file (a long id is no file name)
     try:
         path.write_text(text, encoding="utf-8")
     except UnicodeEncodeError as exc:
         raise InputError(f"the text holds a lone surrogate (U+{ord(exc.object[exc.start]):04X}), "
                          "not a character") from None
-    if meta:
-        path.with_name(f"{stem}.meta.json").write_text(json.dumps(dict(meta), ensure_ascii=False),
-                                                       encoding="utf-8")
+    path.with_name("article.meta.json").write_text(json.dumps(dict(meta), ensure_ascii=False), encoding="utf-8")
     return path
 
 
@@ -375,8 +379,8 @@ class _Built:
 
 @dataclass(frozen=True)
 class _File:
-    """A graph file, parsed again by pyoxigraph (which keeps datatypes as written): triples outside
-    any named graph go to the file's own graph, as in a store on disk."""
+    """A graph file, parsed again by pyoxigraph (which keeps datatypes as written) each time its
+    quads are asked for: triples outside any named graph go to the graph ``…/graph/file/NAME``."""
 
     path: Path
 
@@ -438,7 +442,7 @@ def python_value(term: Any) -> Any:
         if datatype == f"{_XSD}date":
             return datetime.date.fromisoformat(value)
         if datatype == f"{_XSD}dateTime":
-            return datetime.datetime.fromisoformat(value)
+            return datetime.datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError:  # an ill-typed literal (2020-02-30): its text
         return value
     return value

@@ -27,7 +27,8 @@ def slug(text: str) -> str:
     """A path segment from a label: NFKC, letters and digits kept (CJK included), the rest '-'.
 
     Bounded: a slug longer than :data:`MAX_SLUG` characters keeps its first characters and ends
-    with a hash of the whole, so a 100,000-character title still gets a short, distinct IRI.
+    with ``~`` and a hash of the whole (``~`` is never in an uncut slug, so no label's slug is
+    another's cut one), so a 100,000-character title still gets a short, distinct IRI.
 
     >>> slug("上海合作组织 Summit")
     '上海合作组织-summit'
@@ -38,7 +39,7 @@ def slug(text: str) -> str:
     whole = _UNSAFE.sub("-", text).strip("-").lower() or "x"
     if len(whole) <= MAX_SLUG:
         return whole
-    return f"{whole[:_KEPT].rstrip('-')}-{short_hash(whole)}"
+    return f"{whole[:_KEPT].rstrip('-')}~{short_hash(whole)}"  # '~' is never in an uncut slug
 
 
 def entity(kind: str, key: str) -> str:

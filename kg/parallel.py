@@ -90,15 +90,24 @@ def make_executor(jobs: int | None = None, segmenter: str = "jieba", *, dask: st
 # ---------------------------------------------------------------------------------------- process pool
 
 _worker: Extractor | None = None  # the pipeline of a pool worker process, set up once by _init_worker
+_setup_error: BaseException | None = None  # why it could not be set up: raised by every chunk
+
+#: This many articles in a row that each kill a worker stop the build: the workers, not the articles, are failing.
+MAX_DEATHS_IN_A_ROW = 5
 
 
 def _init_worker(resources: Resources, segmenter: str) -> None:
-    global _worker
+    """Set the pipeline up; a failure (broken bundled data…) is kept and raised by each chunk, so
+    that it reaches the build as the error it is, not as a dead worker."""
+    global _worker, _setup_error
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writing process's to handle
-    _worker = Extractor(resources, segmenter)
-    _ = _worker.pipeline  # set up once (and frozen out of the garbage collector's way)
+    try:
+        _worker = Extractor(resources, segmenter)
+        _ = _worker.pipeline  # set up once (and frozen out of the garbage collector's way)
+    except Exception as exc:  # noqa: BLE001 - raised again by _run_chunk, in the writing process
+        _worker, _setup_error = None, exc
 
 
 def _run_chunk(tasks: Sequence[Task], render: Render, spool: str | None) -> list[Rendered]:
@@ -107,6 +116,8 @@ def _run_chunk(tasks: Sequence[Task], render: Render, spool: str | None) -> list
     copies them file to file in the kernel instead of receiving them through a pipe."""
     from kg.serialize import Spooled
 
+    if _setup_error is not None:
+        raise _setup_error
     assert _worker is not None, "pool worker not initialised"
     out: list[Rendered] = []
     handle = open(spool, "wb") if spool is not None else None  # noqa: SIM115 - closed below
@@ -141,6 +152,7 @@ class PoolExecutor:
         self.jobs, self.resources, self.segmenter = jobs, resources, segmenter
         self._local: SerialExecutor | None = None
         self._pool = None
+        self._deaths = 0  # articles in a row that killed their worker
         self._spool: tempfile.TemporaryDirectory[str] | None = None
 
     def _serial(self) -> SerialExecutor:
@@ -211,8 +223,13 @@ class PoolExecutor:
             [result] = (self._pool or self._start()).submit(_run_chunk, [task], render, None).result()
         except BrokenProcessPool:
             self._restart()
+            self._deaths += 1
+            if self._deaths >= MAX_DEATHS_IN_A_ROW:
+                raise KGError(f"worker processes died on {self._deaths} articles in a row (out of memory? "
+                              "try fewer --jobs); nothing was written") from None
             return failed(task, WorkerDied("a worker process died while building this article "
                                            "(out of memory, killed, or a crash in native code)")), render([])
+        self._deaths = 0
         return result
 
     def _restart(self) -> None:

@@ -150,3 +150,27 @@ def test_a_text_without_a_summit_warns() -> None:
     with pytest.warns(api.ArticleWarning, match="no summit found"):
         g = kg.build("今天天气很好，我们去公园散步。\n")
     assert not g.query("summits") and not g.failed
+
+
+@pytest.mark.parametrize("value,is_text", [
+    ("上海合作组织峰会举行。", True),
+    ("上海合作组织峰会\n", True),
+    ("上海合作组织峰会", True),
+    ("新闻/文章.txt", False),
+    ("文章.txt", False),
+    ("reports/", False),
+    (str(REPORTS), False),
+    ("论" * 5000, True),
+], ids=["sentence", "line", "cjk-name", "cjk-path", "cjk-file", "folder", "existing", "longer-than-a-path"])
+def test_text_or_path(value: str, is_text: bool) -> None:
+    assert api._is_text(value) is is_text
+
+
+def test_a_missing_cjk_path_is_an_error_not_a_text() -> None:
+    with pytest.raises(kg.KGError, match="no such file"):
+        kg.build("新闻/文章.txt")
+
+
+def test_a_long_id_is_a_meta_field_not_a_file_name() -> None:
+    g = kg.build(TEXT, id="论" * 120)
+    assert g.query("summits") and not g.failed

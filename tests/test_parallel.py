@@ -119,3 +119,19 @@ def test_a_worker_that_dies_fails_its_article_only(tmp_path: Path) -> None:
     alone = list(SerialExecutor(Extractor(Resources())).map([t for t in tasks if t.path != deadly],
                                                            KillOn("毒丸")))
     assert [payload for o, payload in got if o.status == "built"] == [payload for _, payload in alone]
+
+
+def test_a_pipeline_that_cannot_be_set_up_stops_the_build_with_its_error(tmp_path: Path) -> None:
+    from kg.corpus import Task
+    from kg.errors import ResourceError
+    from kg.parallel import PoolExecutor
+    from kg.resources import Resources
+
+    broken = Resources(data_dir=tmp_path / "no-data")  # every bundled file missing, in the workers too
+    tasks = [Task(p, "utf-8", "") for p in sorted(REPORTS.glob("*.txt"))]
+    pool = PoolExecutor(2, broken)
+    try:
+        with pytest.raises(ResourceError, match="bundled data file missing"):
+            list(pool.map(tasks, KillOn("毒丸")))
+    finally:
+        pool.close()

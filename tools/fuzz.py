@@ -64,15 +64,16 @@ STUCK_FACTOR = 10
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float | None:
     """CPU seconds (user and system) the process ``pid`` has used: the measure of a hang, so that a
-    worker starved by a busy machine is slow, not hung. Wall-clock seconds where /proc is absent."""
+    worker starved by a busy machine is slow, not hung. None when it cannot be read (no /proc, or
+    the process is gone): then only the clock counts."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             fields = handle.read().rsplit(b")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat
     except (OSError, IndexError, ValueError):
-        return time.monotonic()
+        return None
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,10 @@ class Pool:
             for worker in [w for w in self.workers if w["job"] is not None]:
                 job, stage = worker["job"], worker["stage"]
                 limit = self.limit(job)
-                used = cpu_seconds(worker["process"].pid) - worker["cpu"]
+                if not worker["process"].is_alive():
+                    continue  # dead: its pipe's end of file reports it as a crash
+                cpu = cpu_seconds(worker["process"].pid)
+                used = cpu - worker["cpu"] if cpu is not None and worker["cpu"] is not None else 0.0
                 waited = now - worker["started"]
                 if used > limit or waited > STUCK_FACTOR * limit:
                     self._retire(worker)

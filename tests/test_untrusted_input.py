@@ -513,7 +513,9 @@ def test_a_signal_during_a_build_removes_the_temporary_file(tmp_path: Path, sign
         time.sleep(0.01)
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and err.strip() == "kg: interrupted", err
+    # 130, or (under load, now and then) the interpreter ending itself by SIGINT after the command
+    # returned 130, which a shell reports as the same status 130 (128 + SIGINT)
+    assert proc.returncode in (130, -signal.SIGINT) and err.strip() == "kg: interrupted", (proc.returncode, err)
     assert list(out.parent.iterdir()) == []
 
 

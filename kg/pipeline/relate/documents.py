@@ -18,6 +18,10 @@ _SAYS = ("指出", "强调", "表示", "重申", "呼吁", "认为", "宣布", "
 #: A period or edition written after a document's type word: （2023－2027年）, 2025, 2021-2025年.
 _EDITION = re.compile(r"(?:[（(][^（()）]*[）)]|\s*[0-9０-９]{4}(?:\s*[—–－~-]\s*[0-9０-９]{4})?年?)$")
 
+#: The most characters before a document's name searched for the verb that governs it: a clause
+#: is far shorter in news text, and the bound keeps a text of unclosed 《 brackets linear.
+MAX_CLAUSE = 500
+
 
 @dataclass
 class DocMention:
@@ -249,12 +253,13 @@ class DocumentRule:
     def _action(self, text: str, m: DocMention) -> None:
         """The first document verb in the clause before the name (签署并发表 → signed)."""
         j = m.start
-        while j > 0 and text[j - 1] not in "。；;！？":
+        floor = max(0, m.start - MAX_CLAUSE)
+        while j > floor and text[j - 1] not in "。；;！？":
             j -= 1
         # the comma clause of the name, unless it holds only names before it (，以及《B》)
         # or it opens with a word that lists what an earlier verb governs (通过了14份文件，其中包括《A》)
         k = text.rfind("，", j, m.start)
-        if k >= 0 and re.sub(r"《[^》]*》|以及|[、和及与并]|\s", "", text[k + 1:m.start].removesuffix("《")) and (
+        if k >= 0 and re.sub(r"《[^《》]*》|以及|[、和及与并]|\s", "", text[k + 1:m.start].removesuffix("《")) and (
                 not text.startswith(self.list_links, k + 1)):
             j = k + 1
         clause = text[j:m.start]

@@ -200,6 +200,7 @@ class Graph:
         self.outcomes = list(outcomes)
         self._source: _Source = source or _Stored(store)
         self._rdflib: Any = None
+        self._length: int | None = None
 
     # -- what it holds -----------------------------------------------------------------------
 
@@ -219,8 +220,10 @@ class Graph:
         return self._source.quads()
 
     def __len__(self) -> int:
-        """Quads in the named graphs."""
-        return sum(1 for _ in self.quads())
+        """Quads in the named graphs (counted once)."""
+        if self._length is None:
+            self._length = sum(1 for _ in self.quads())
+        return self._length
 
     def __repr__(self) -> str:
         built = sum(1 for o in self.outcomes if o.status == "built")
@@ -289,22 +292,15 @@ class Graph:
         """Write the graph as ``kg build -o PATH`` would (the extension picks the format, ``.gz``
         compresses), atomically; the same bytes as the command line for the same articles."""
         from kg.atomic import atomic_output
-        from kg.corpus import graph_slug
         from kg.serialize import Output, output_format
 
         path = Path(path)
         fmt, compress = output_format(path)
-        articles: dict[str, list[tuple[str, str, str, str]]] = {}
-        background: list[tuple[str, str, str, str]] = []
-        for quad in self.quads():
-            slug = graph_slug(quad[3])
-            (articles.setdefault(slug, []) if slug is not None else background).append(quad)
         with atomic_output(str(path)) as handle:
             output = Output(fmt, handle, compress=compress)
             try:
-                for slug in sorted(articles):
-                    output.add_quads(articles[slug])
-                output.add_quads(background)
+                for block in _article_blocks(self.quads(), ordered=isinstance(self._source, _Built)):
+                    output.add_quads(block)
                 output.close()
             finally:
                 output.cleanup()
@@ -354,6 +350,35 @@ class Graph:
         assert isinstance(page, str)
         return (f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:640px;border:0" '
                 'sandbox="allow-scripts"></iframe>')
+
+
+def _article_blocks(quads: Iterable[tuple[str, str, str, str]], *, ordered: bool) -> Iterator[list[Any]]:
+    """The quads as ``kg build`` writes them: each article's graphs (by id), then the background.
+    ``ordered`` quads (a build's own output) already come so and are passed on an article at a
+    time; others are grouped first."""
+    from kg.corpus import graph_slug
+
+    if ordered:
+        block: list[Any] = []
+        current: str | None = None
+        for quad in quads:
+            slug = graph_slug(quad[3])
+            if block and slug != current:
+                yield block
+                block = []
+            current = slug
+            block.append(quad)
+        if block:
+            yield block
+        return
+    articles: dict[str, list[Any]] = {}
+    background: list[Any] = []
+    for quad in quads:
+        slug = graph_slug(quad[3])
+        (articles.setdefault(slug, []) if slug is not None else background).append(quad)
+    for slug in sorted(articles):
+        yield articles[slug]
+    yield background
 
 
 # ---------------------------------------------------------------------------------------- where quads come from

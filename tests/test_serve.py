@@ -574,3 +574,18 @@ def test_without_the_serve_extra_one_line(built: dict[str, Path], monkeypatch: p
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name, *a))
     assert main(["serve", "--store", str(built["store"]), "--port", "0"]) == 2
     assert capsys.readouterr().err == "kg: error: kg serve needs uvicorn: pip install 'summit-kg[serve]'\n"
+
+
+@pytest.mark.parametrize("uvloop", [True, False], ids=["uvloop", "without-uvloop"])
+def test_the_event_loop_is_uvloop_s_where_installed(uvloop: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.serve.cli import _new_loop
+
+    if uvloop:
+        pytest.importorskip("uvloop")
+    else:
+        monkeypatch.setitem(sys.modules, "uvloop", None)  # import uvloop raises ImportError
+    loop = _new_loop()
+    try:
+        assert type(loop).__module__.split(".")[0] == ("uvloop" if uvloop else "asyncio")
+    finally:
+        loop.close()

@@ -11,7 +11,7 @@ from listening import Listener
 
 from kg.cli import main
 from kg.errors import KGError, QueryError, QueryRefused
-from kg.sparql import MAX_DEPTH, PREFIXES, check
+from kg.sparql import CHECK_CACHE_CHARS, MAX_DEPTH, PREFIXES, Checked, check
 from kg.store import GraphStore
 
 TRIG = """<https://w3id.org/summit-kg/graph/article/a> {
@@ -101,6 +101,17 @@ def test_nesting_is_bounded() -> None:
 def test_text_that_is_not_a_query() -> None:
     with pytest.raises(QueryError, match="no SELECT, ASK, CONSTRUCT or DESCRIBE"):
         check("hello world")
+
+
+@pytest.mark.parametrize("padding", [0, CHECK_CACHE_CHARS], ids=["remembered", "too-long-to-remember"])
+def test_a_verdict_is_the_same_the_second_time(padding: int) -> None:
+    comment = "#" + "x" * padding + "\n"
+    accepted = comment + "SELECT * WHERE { ?s ?p ?o }"
+    assert check(accepted) == check(accepted) == Checked(accepted, "SELECT")
+    refused = comment + "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    for _ in range(2):  # a refusal is never remembered as an answer
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            check(refused)
 
 
 @given(st.text(max_size=300))

@@ -111,10 +111,14 @@ def create_app(config: ServeConfig, pool: WorkerPool | None = None) -> Starlette
 
 def server_config(app: Starlette, config: ServeConfig) -> Any:
     """uvicorn's settings for the application: no access log of its own (the app logs one line
-    per request), requests as large as the app reads, a short grace period on shutdown."""
+    per request), requests as large as the app reads, a short grace period on shutdown. HTTP is
+    parsed by h11 even where httptools is installed: httptools refuses a URL over 80 KB with a
+    bare 400, where the endpoint answers 414 and says to POST. (The event loop is the caller's:
+    ``kg serve`` runs uvloop's where it is installed.)"""
     import uvicorn
 
-    return uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False, server_header=False,
+    return uvicorn.Config(app, lifespan="on", http="h11", log_level="warning", access_log=False,
+                          server_header=False,
                           timeout_graceful_shutdown=5, h11_max_incomplete_event_size=config.max_request + (64 << 10))
 
 

@@ -13,7 +13,7 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
 
@@ -128,13 +128,23 @@ def run(args: argparse.Namespace) -> int:
 def _run_loop(config: ServeConfig, pool: WorkerPool, sock: socket.socket, banner: str) -> None:
     # not asyncio.run: its SIGINT handler would cancel the clean-up below when uvicorn, having
     # stopped on Ctrl-C, raises the signal again for the caller
-    import asyncio
-
-    loop = asyncio.new_event_loop()
+    loop = _new_loop()
     try:
         loop.run_until_complete(_serve(config, pool, sock, banner))
     finally:
         loop.close()
+
+
+def _new_loop() -> Any:
+    """uvloop's event loop where it is installed (the ``serve`` extra: about 0.2 ms less a
+    request), asyncio's otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        import asyncio
+
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
 async def _serve(config: ServeConfig, pool: WorkerPool, sock: socket.socket, banner: str) -> None:

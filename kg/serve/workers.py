@@ -72,7 +72,7 @@ class WorkerPool:
         self.start_timeout = start_timeout
         self.replaced = 0  # workers started after a timeout or a crash
         self.last_error = ""  # why the last worker could not start
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: asyncio.LifoQueue[_Worker] | None = None
         self._workers: set[_Worker] = set()
         self._starting = 0
         self._tasks: set[asyncio.Task[None]] = set()
@@ -93,7 +93,7 @@ class WorkerPool:
     async def start(self) -> None:
         """Start the workers and wait until each has opened the store; the first worker's error
         (:class:`InputError` for a store it cannot open) when one cannot."""
-        self._idle = asyncio.Queue()
+        self._idle = asyncio.LifoQueue()
         started = await asyncio.gather(*(self._spawn() for _ in range(self.size)), return_exceptions=True)
         for worker in started:
             if isinstance(worker, _Worker):
@@ -367,9 +367,16 @@ def _worker_main(sock: socket.socket, store: str) -> None:
 
 def _send(sock: socket.socket, header: dict[str, Any], body: bytes = b"") -> None:
     head = json.dumps(header, ensure_ascii=False).encode("utf-8")
-    sock.sendall(_FRAME.pack(len(head), len(body)) + head)
-    if body:
+    start = _FRAME.pack(len(head), len(body)) + head
+    if len(body) <= _ONE_SEND:  # one write: the server wakes once for the whole answer
+        sock.sendall(start + body)
+    else:
+        sock.sendall(start)
         sock.sendall(body)
+
+
+#: Answers up to this size go in one write with their header (at the cost of copying the body).
+_ONE_SEND = 1 << 20
 
 
 def _receive(sock: socket.socket) -> tuple[dict[str, Any], bytes] | None:

@@ -72,7 +72,7 @@ class WorkerPool:
         self.start_timeout = start_timeout
         self.replaced = 0  # workers started after a timeout or a crash
         self.last_error = ""  # why the last worker could not start
-        self._idle: asyncio.LifoQueue[_Worker] | None = None
+        self._idle: asyncio.LifoQueue[_Worker] | None = None  # the last to finish goes first: warm caches
         self._workers: set[_Worker] = set()
         self._starting = 0
         self._tasks: set[asyncio.Task[None]] = set()

@@ -3,6 +3,7 @@ processes, limits and refusals, checked against pyoxigraph answering the same st
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import logging
@@ -65,12 +66,15 @@ def direct(built: dict[str, Path]) -> GraphStore:
 class Served:
     """The app on a real uvicorn in a thread (its workers are processes)."""
 
-    def __init__(self, config: ServeConfig) -> None:
+    def __init__(self, config: ServeConfig, http: Any = None) -> None:
         import uvicorn
 
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(server_config(create_app(config), config))
+        settings = server_config(create_app(config), config)
+        if http is not None:  # another HTTP parser than the one kg serve picks
+            settings.http = http
+        self.server = uvicorn.Server(settings)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 60
@@ -359,18 +363,45 @@ def test_request_errors_are_one_line(client: httpx.Client, kwargs: dict[str, Any
     assert words in response.text and len(response.text.strip().splitlines()) == 1
 
 
-def test_a_url_longer_than_the_limit_is_414(served: Served) -> None:
+@pytest.fixture(scope="module")
+def served_h11(built: dict[str, Path]) -> Iterator[Served]:
+    server = Served(ServeConfig(store=built["store"], workers=1, timeout=TIMEOUT, max_rows=MAX_ROWS), http="h11")
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("parser", ["httptools", "h11"])
+@pytest.mark.parametrize(("excess", "status"), [(-100, 200), (1, 414), (1 << 18, 414)],
+                         ids=["under", "just-over", "far-over"])
+def test_a_url_longer_than_64_kib_is_414_with_either_parser(request: pytest.FixtureRequest, parser: str,
+                                                            excess: int, status: int) -> None:
     import http.client
     from urllib.parse import quote
 
+    from kg.serve.protocol import MAX_URL
+
+    if parser == "httptools":
+        pytest.importorskip("httptools")
+    served = request.getfixturevalue("served" if parser == "httptools" else "served_h11")
+    start = "/sparql?query=" + quote("ASK {}#")
     host, port = served.url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)  # httpx refuses such URLs itself
     try:
-        connection.request("GET", "/sparql?query=" + quote("ASK {}#") + "x" * (1 << 20))
+        connection.request("GET", start + "x" * (MAX_URL + excess - len(start)))
         response = connection.getresponse()
-        assert response.status == 414 and b"POST the query" in response.read()
+        body = response.read()
+        assert response.status == status, body[:200]
+        assert (b"POST the query" in body) == (status == 414)
     finally:
         connection.close()
+
+
+def test_without_httptools_the_parser_is_h11(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.serve.protocol import http_protocol
+
+    assert http_protocol() != "h11" or importlib.util.find_spec("httptools") is None
+    monkeypatch.setitem(sys.modules, "uvicorn.protocols.http.httptools_impl", None)  # import fails
+    assert http_protocol() == "h11"
 
 
 def test_errors_are_json_for_a_client_preferring_it(client: httpx.Client) -> None:

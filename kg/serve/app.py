@@ -8,7 +8,7 @@ service description, the query page and the network page of the served graph.
   (:mod:`kg.serve.workers`).
 * Refused: SPARQL Update (``update=``, ``application/sparql-update`` or an update as ``query=``),
   ``LOAD`` and ``SERVICE`` (403); a query that does not parse (400); a result of more rows than
-  the limit (400, never a cut answer); a body or URL query over the size limit (413, 414); another
+  the limit (400, never a cut answer); a body over the size limit (413), a URL over 64 KiB (414); another
   content type (415); no acceptable format (406); a query past its time (503, its worker killed).
   Errors are one line of plain text, or ``{"error": …, "status": …}`` for a client preferring JSON.
 * ``/`` the query page, ``/network`` the network page (rendered once, in another process),
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -32,6 +33,7 @@ from urllib.parse import parse_qsl, quote
 from kg.errors import InputError, KGError, QueryCrashed, QueryError, QueryRefused, QueryTimeout
 from kg.serve.answer import ResultTooLarge
 from kg.serve.formats import BadAccept, NotAcceptable, negotiate, prefers_json
+from kg.serve.protocol import MAX_URL, URL_TOO_LONG, http_protocol
 from kg.serve.workers import NoWorker, QueryRequest, WorkerError, WorkerPool
 
 if TYPE_CHECKING:
@@ -57,7 +59,7 @@ class ServeConfig:
     workers: int = 2
     timeout: float = 30.0  # seconds per request, waiting for a worker included
     max_rows: int = 100_000
-    max_request: int = 1 << 20  # bytes of a POST body or of the URL's query
+    max_request: int = 1 << 20  # bytes of a POST body (a URL: kg.serve.protocol.MAX_URL)
 
 
 class HTTPError(KGError):
@@ -110,16 +112,17 @@ def create_app(config: ServeConfig, pool: WorkerPool | None = None) -> Starlette
 
 
 def server_config(app: Starlette, config: ServeConfig) -> Any:
-    """uvicorn's settings for the application: no access log of its own (the app logs one line
-    per request), requests as large as the app reads, a short grace period on shutdown. HTTP is
-    parsed by h11 even where httptools is installed: httptools refuses a URL over 80 KB with a
-    bare 400, where the endpoint answers 414 and says to POST. (The event loop is the caller's:
-    ``kg serve`` runs uvloop's where it is installed.)"""
+    """uvicorn's settings for the application: HTTP parsed by httptools where it is installed
+    (:mod:`kg.serve.protocol`), no access log of its own (the app logs one line per request),
+    no ``X-Forwarded-For`` trusted (a local client could forge the logged address), request heads
+    under h11 as large as a body (a longer URL gets 414, not h11's bare 400), a short grace
+    period on shutdown. (The event loop is the
+    caller's: ``kg serve`` runs uvloop's where it is installed.)"""
     import uvicorn
 
-    return uvicorn.Config(app, lifespan="on", http="h11", log_level="warning", access_log=False,
-                          server_header=False,
-                          timeout_graceful_shutdown=5, h11_max_incomplete_event_size=config.max_request + (64 << 10))
+    return uvicorn.Config(app, lifespan="on", http=http_protocol(), log_level="warning", access_log=False,
+                          server_header=False, proxy_headers=False, timeout_graceful_shutdown=5,
+                          h11_max_incomplete_event_size=config.max_request + (64 << 10))
 
 
 class _Service:
@@ -166,9 +169,8 @@ class _Service:
     async def _params(self, request: Request) -> dict[str, list[str]]:
         """The protocol's parameters: of the URL, and of a POST's body (a form, or the query)."""
         raw = request.scope.get("query_string", b"")
-        if len(raw) > self.config.max_request:
-            raise HTTPError(414, f"the URL's query part is longer than {self.config.max_request:,} bytes; "
-                                 "POST the query instead")
+        if len(request.scope.get("raw_path") or b"") + 1 + len(raw) > MAX_URL:  # h11 (httptools: the protocol)
+            raise HTTPError(414, URL_TOO_LONG)
         params = _parse(raw)
         if request.method != "POST":
             return params
@@ -318,16 +320,25 @@ def _error(request: Request, exc: KGError) -> Response:
 
 def _parse(raw: bytes) -> dict[str, list[str]]:
     """``name=value&…`` (URL query or form body), percent-decoded as UTF-8."""
+    params: dict[str, list[str]] = {}
+    for name, value in _pairs(raw) if len(raw) <= _PARSED_SIZE else _pairs.__wrapped__(raw):
+        params.setdefault(name, []).append(value)
+    return params
+
+
+#: Parameters up to this size are parsed once: a dashboard or a notebook sends the same few
+#: queries again and again, and percent-decoding a query is a good part of a request's work.
+_PARSED_SIZE = 16_384
+
+
+@functools.lru_cache(maxsize=256)
+def _pairs(raw: bytes) -> tuple[tuple[str, str], ...]:
     try:
-        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict", max_num_fields=1000)
+        return tuple(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict", max_num_fields=1000))
     except UnicodeDecodeError:
         raise HTTPError(400, "the parameters are not UTF-8 (percent-encode UTF-8 text)") from None
     except ValueError as exc:
         raise HTTPError(400, f"the parameters do not parse: {exc}") from None
-    params: dict[str, list[str]] = {}
-    for name, value in pairs:
-        params.setdefault(name, []).append(value)
-    return params
 
 
 def _content_type(header: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ preferences in ``Accept`` go to the default, then to the order of :data:`RESULT_
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from kg.errors import KGError
@@ -117,6 +118,7 @@ def prefers_json(accept: str | None) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=256)  # a client sends the same Accept with every request
 def _best(offered: tuple[Format, ...], accept: str) -> Format | None:
     # mimeparse gives ties to the last candidate: list the formats from least to most preferred
     candidates = [(media, fmt) for fmt in reversed(offered) for media in reversed(fmt.accepts)]

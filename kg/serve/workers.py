@@ -23,6 +23,7 @@ import os
 import signal
 import socket
 import struct
+import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,7 @@ class WorkerPool:
         self._idle: asyncio.LifoQueue[_Worker] | None = None  # the last to finish goes first: warm caches
         self._workers: set[_Worker] = set()
         self._starting = 0
+        self._waiting = 0  # requests waiting for an idle worker
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
@@ -116,8 +118,7 @@ class WorkerPool:
             self._idle.put_nowait(worker)
             raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {timeout:g} s; try again later")
         try:
-            header, body = await asyncio.wait_for(worker.call(_request_header(request)),
-                                                  max(deadline - loop.time(), 0.0))
+            header, body = await _within(worker.call(_request_header(request)), deadline)
         except asyncio.TimeoutError:
             self._retire(worker)
             raise QueryTimeout(f"the query did not finish within {timeout:g} s, the time limit of this endpoint; "
@@ -166,11 +167,19 @@ class WorkerPool:
             if not self._workers and not self._starting:
                 self._replace_later()
                 raise NoWorker(f"no worker is running; the last one could not start: {self.last_error}")
+            if not self._waiting and not self._idle.empty():  # the usual case: no task, no loop turn
+                worker = self._idle.get_nowait()
+                if worker.process.exitcode is None:
+                    return worker
+                self._retire(worker)
+                continue
             # not asyncio.wait_for(queue.get()): on Python 3.10 it can drop an item it got as it times out
             getter = asyncio.ensure_future(self._idle.get())
+            self._waiting += 1  # those waiting get the next idle worker first, in turn
             try:
                 await asyncio.wait({getter}, timeout=max(deadline - loop.time(), 0.0))
             finally:
+                self._waiting -= 1
                 if not getter.done():
                     getter.cancel()
             try:
@@ -307,6 +316,16 @@ class _Worker:
         if not self.buried and await self.wait_exit(10.0) is not None:
             self.buried = True
             self.process.close()
+
+
+async def _within(awaitable: Any, deadline: float) -> Any:
+    """``await awaitable``, cancelled at the loop time ``deadline`` (:class:`asyncio.TimeoutError`).
+    On Python 3.11 and later in the calling task itself: ``asyncio.wait_for`` runs it in a task of
+    its own, two more turns of the event loop for every request."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout_at(deadline):
+            return await awaitable
+    return await asyncio.wait_for(awaitable, max(deadline - asyncio.get_running_loop().time(), 0.0))
 
 
 def _request_header(request: QueryRequest) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 
     .venv/bin/python tools/bench_serve.py [--articles 400] [--requests 10000] [--clients 50]
                                           [--repeat 201] [--budget 20] [--work DIR] [--json FILE]
+                                     [--queries NAME,...] [--reuse-store]
 
 1. Makes (or reuses, from the work folder) a synthetic corpus of ``--articles`` invented reports
    (tools/synth_corpus.py) and builds it to N-Quads (``kg build --jobs 2``); 400 articles give
@@ -60,8 +61,10 @@ def corpus(work: Path, articles: int) -> Path:
     return graph
 
 
-def load(work: Path, graph: Path) -> tuple[Path, float]:
+def load(work: Path, graph: Path, reuse: bool) -> tuple[Path, float | None]:
     store = work / "store"
+    if reuse and store.exists():
+        return store, None
     if store.exists():
         run(["rm", "-rf", str(store)])
     start = time.perf_counter()
@@ -237,6 +240,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-serve"))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--queries", help="only these bundled queries (comma-separated names)")
+    parser.add_argument("--reuse-store", action="store_true",
+                        help="query the store the last run loaded (no load time is measured)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -245,15 +251,21 @@ def main() -> int:
 
     args.work.mkdir(parents=True, exist_ok=True)
     graph = corpus(args.work, args.articles)
-    store, load_s = load(args.work, graph)
+    store, load_s = load(args.work, graph, args.reuse_store)
     graphs = GraphStore.open(store, read_only=True)
     quads = sum(graphs.graph_size(g) for g in graphs.named_graphs())
     triples = graphs.triple_count()
     del graphs
+    loaded = "reused" if load_s is None else f"kg load {load_s:.1f} s"
     print(f"store: {quads:,} quads in {len(GraphStore.open(store, read_only=True).named_graphs())} named graphs, "
-          f"{triples:,} distinct triples; kg load {load_s:.1f} s", file=sys.stderr)
+          f"{triples:,} distinct triples; {loaded}", file=sys.stderr)
 
     queries = bundled_queries()
+    if args.queries:
+        unknown = set(args.queries.split(",")) - set(queries)
+        if unknown:
+            parser.error(f"--queries: no bundled query {', '.join(sorted(unknown))}")
+        queries = {name: text for name, text in queries.items() if name in args.queries.split(",")}
     with serve(store, args.workers, timeout=600) as url:
         latencies = latency(store, url, queries, args.repeat, args.budget)
     cost = {name: latencies[name]["direct_s"] for name in queries}
@@ -272,9 +284,9 @@ def main() -> int:
         figures = latencies[name]
         rows.append((name, figures["rows"], figures["pairs"], figures["direct_s"] * 1000, figures["endpoint_s"] * 1000,
                      figures["ratio"]))
+    loaded = "store reused" if load_s is None else f"kg load {load_s:.1f} s ({quads / load_s:,.0f} quads/s)"
     print(f"\n{args.articles} synthetic articles: {quads:,} quads, {triples:,} distinct triples; "
-          f"kg load {load_s:.1f} s ({quads / load_s:,.0f} quads/s); {platform.python_version()}, "
-          f"{os.cpu_count()} cores\n")
+          f"{loaded}; {platform.python_version()}, {os.cpu_count()} cores\n")
     print("| query | rows | pairs | pyoxigraph direct (ms) | endpoint (ms) | endpoint ÷ direct (median of pairs) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, n, pairs, d, e, r in rows:

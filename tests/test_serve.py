@@ -586,6 +586,52 @@ def test_workers_on_a_folder_that_is_not_a_store_is_one_line(tmp_path: Path) -> 
         asyncio.run(start())
 
 
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_a_worker_killed_while_idle_is_replaced_and_the_request_answered(built: dict[str, Path], loop: str) -> None:
+    import asyncio
+
+    from kg.serve.workers import QueryRequest, WorkerPool
+
+    if loop == "uvloop":
+        uvloop = pytest.importorskip("uvloop")
+
+    async def scenario() -> tuple[bytes, int, int]:
+        async with WorkerPool(built["store"], 1) as pool:
+            first = await pool.run(QueryRequest("ASK {}", "json", 10), 30)
+            (worker,) = pool._workers
+            os.kill(worker.process.pid, signal.SIGKILL)
+            await asyncio.sleep(0.5)  # it is dead, and idle: its socket is closed
+            assert not worker.alive
+            second = await pool.run(QueryRequest("ASK {}", "json", 10), 30)
+            assert second.body == first.body
+            return second.body, pool.replaced, pool.alive
+
+    runner = asyncio.run if loop == "asyncio" else uvloop.run
+    body, replaced, alive = runner(scenario())
+    assert json.loads(body) == {"head": {}, "boolean": True} and replaced == 1 and alive == 1
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_answers_of_every_size_come_whole_through_the_worker_socket(built: dict[str, Path], loop: str) -> None:
+    import asyncio
+
+    from kg.serve.workers import QueryRequest, WorkerPool
+
+    if loop == "uvloop":
+        uvloop = pytest.importorskip("uvloop")
+    sizes = [0, 1, 100, 70_000, 3_000_000]  # a value of 3 MB comes in many reads
+    queries = [f'SELECT ?v WHERE {{ BIND(CONCAT("", "{"x" * n}") AS ?v) }}' for n in sizes]
+
+    async def scenario() -> list[bytes]:
+        async with WorkerPool(built["store"], 2) as pool:
+            return [answer.body for answer in await asyncio.gather(
+                *(pool.run(QueryRequest(text, "tsv", 10), 60) for text in queries))]
+
+    runner = asyncio.run if loop == "asyncio" else uvloop.run
+    for body, n in zip(runner(scenario()), sizes, strict=True):
+        assert body.split(b"\n")[1] == b'"' + b"x" * n + b'"'
+
+
 @pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("localhost", True), ("::1", True),
                                                 ("0.0.0.0", False), ("192.168.1.10", False), ("example.org", False)],
                          ids=["ipv4", "localhost", "ipv6", "any", "lan", "name"])

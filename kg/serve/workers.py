@@ -16,6 +16,7 @@ a JSON header and a body.
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 import multiprocessing
@@ -123,7 +124,7 @@ class WorkerPool:
             self._retire(worker)
             raise QueryTimeout(f"the query did not finish within {timeout:g} s, the time limit of this endpoint; "
                                "its work was stopped") from None
-        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+        except (ConnectionError, OSError):
             code = await worker.wait_exit(2.0)
             self._retire(worker)
             raise QueryCrashed(f"the query crashed the SPARQL engine ({_death(code)}); the worker was replaced; "
@@ -169,9 +170,9 @@ class WorkerPool:
                 raise NoWorker(f"no worker is running; the last one could not start: {self.last_error}")
             if not self._waiting and not self._idle.empty():  # the usual case: no task, no loop turn
                 worker = self._idle.get_nowait()
-                if worker.process.exitcode is None:
+                if worker.alive:
                     return worker
-                self._retire(worker)
+                self._retire(worker)  # it died while idle (killed from outside)
                 continue
             # not asyncio.wait_for(queue.get()): on Python 3.10 it can drop an item it got as it times out
             getter = asyncio.ensure_future(self._idle.get())
@@ -187,9 +188,9 @@ class WorkerPool:
             except asyncio.CancelledError:
                 raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {timeout:g} s; "
                                    "try again later") from None
-            if worker.process.exitcode is None:
+            if worker.alive:
                 return worker
-            self._retire(worker)  # it died while idle (killed from outside)
+            self._retire(worker)
 
     async def _spawn(self) -> _Worker:
         """Start one worker and wait until it has opened the store."""
@@ -205,10 +206,10 @@ class WorkerPool:
                 raise WorkerError(f"cannot start a worker process: {exc}") from None
             finally:
                 child.close()
-            reader, writer = await asyncio.open_connection(sock=parent)
-            worker = _Worker(process, reader, writer)
+            _, link = await asyncio.get_running_loop().create_connection(_Link, sock=parent)
+            worker = _Worker(process, link)
             header, _ = await asyncio.wait_for(worker.receive(), self.start_timeout)
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
+        except (asyncio.TimeoutError, ConnectionError) as exc:
             code = await worker.wait_exit(1.0) if worker is not None else None
             self._forget(worker, process, parent)
             why = "it did not start in time" if isinstance(exc, asyncio.TimeoutError) else _death(code)
@@ -242,15 +243,20 @@ class WorkerPool:
 
     def _replace_later(self) -> None:
         if not self._closed:
-            self._later(self._replace())
+            self._starting += 1  # from now: a request waits for the replacement rather than failing
+            self._later(self._replace()).add_done_callback(self._started)
+
+    def _started(self, task: asyncio.Task[None]) -> None:
+        self._starting -= 1
 
     def _bury_later(self, worker: _Worker) -> None:
         self._later(worker.bury())
 
-    def _later(self, coroutine: Any) -> None:
+    def _later(self, coroutine: Any) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _replace(self) -> None:
         try:
@@ -269,31 +275,92 @@ class WorkerPool:
         self._idle.put_nowait(worker)
 
 
+class _Link(asyncio.Protocol):
+    """The server's end of a worker's socket: messages written, and read whole as they arrive (a
+    protocol rather than a stream reader: one wake-up and no task switch for an answer)."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.closed = False  # the worker closed its end: it has exited, or is exiting
+        self._buffer = bytearray()
+        self._messages: collections.deque[tuple[dict[str, Any], bytes]] = collections.deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        while len(self._buffer) >= _FRAME.size:
+            head_size, body_size = _FRAME.unpack_from(self._buffer)
+            end = _FRAME.size + head_size + body_size
+            if len(self._buffer) < end:
+                break
+            header = json.loads(self._buffer[_FRAME.size:_FRAME.size + head_size])
+            self._messages.append((header, bytes(self._buffer[_FRAME.size + head_size:end])))
+            del self._buffer[:end]
+        if self._messages:
+            self._wake()
+
+    def eof_received(self) -> bool:
+        self.connection_lost(None)
+        return False  # close the transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._wake()
+
+    def send(self, header: dict[str, Any]) -> None:
+        head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        assert self.transport is not None
+        self.transport.write(_FRAME.pack(len(head), 0) + head)
+
+    async def receive(self) -> tuple[dict[str, Any], bytes]:
+        """The next message; :class:`ConnectionResetError` when the worker closed its end first."""
+        while not self._messages:
+            if self.closed:
+                raise ConnectionResetError("the worker closed its socket")
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._messages.popleft()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+
 class _Worker:
     """The server's end of one worker: its process and its socket."""
 
-    def __init__(self, process: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, process: Any, link: _Link) -> None:
         self.process = process
-        self.reader = reader
-        self.writer = writer
+        self.link = link
         self.buried = False
 
+    @property
+    def alive(self) -> bool:
+        """Whether it can take a request: a worker that dies closes its socket (no system call
+        here, unlike asking the process)."""
+        return not self.link.closed
+
     async def call(self, header: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        head = json.dumps(header, ensure_ascii=False).encode("utf-8")
-        self.writer.write(_FRAME.pack(len(head), 0) + head)
-        await self.writer.drain()
-        return await self.receive()
+        self.link.send(header)
+        return await self.link.receive()
 
     async def receive(self) -> tuple[dict[str, Any], bytes]:
-        head_size, body_size = _FRAME.unpack(await self.reader.readexactly(_FRAME.size))
-        header = json.loads(await self.reader.readexactly(head_size))
-        body = await self.reader.readexactly(body_size) if body_size else b""
-        return header, body
+        return await self.link.receive()
 
     def kill(self) -> None:
         if not self.buried and self.process.exitcode is None:
             self.process.kill()
-        self.writer.close()
+        self.link.close()
 
     async def wait_exit(self, timeout: float) -> int | None:
         """The exit code once the process has ended (negative: killed by that signal), or None

@@ -533,9 +533,10 @@ def test_serve_command_a_graph_file_on_a_free_port(built: dict[str, Path], tmp_p
     (["--port", "0"], "give a graph file or --store DIR"),
     (["--store", "{missing}", "--port", "0"], "no such folder"),
     (["{graph}", "--timeout", "0"], "--timeout must be at least"),
+    (["{graph}", "--queue-timeout", "-1"], "--queue-timeout must be at least 0"),
     (["{graph}", "--workers", "0"], "--workers must be at least 1"),
     (["{graph}", "--host", "no-such-host.invalid"], "--host no-such-host.invalid"),
-], ids=["no-operand", "missing-store", "timeout", "workers", "host"])
+], ids=["no-operand", "missing-store", "timeout", "queue-timeout", "workers", "host"])
 def test_serve_command_errors(built: dict[str, Path], tmp_path: Path, argv: list[str], message: str) -> None:
     import argparse
 
@@ -584,6 +585,31 @@ def test_workers_on_a_folder_that_is_not_a_store_is_one_line(tmp_path: Path) -> 
 
     with pytest.raises(InputError, match="not a summit-kg store"):
         asyncio.run(start())
+
+
+@pytest.mark.parametrize(("wait", "answered"), [(0.5, False), (20.0, True)], ids=["wait-0.5s", "wait-20s"])
+def test_a_request_that_waited_for_a_worker_still_has_its_whole_time_to_run(built: dict[str, Path],
+                                                                            wait: float, answered: bool) -> None:
+    import asyncio
+
+    from kg.errors import QueryTimeout
+    from kg.serve.workers import QueryRequest, WorkerPool
+
+    async def scenario() -> tuple[BaseException | None, str]:
+        async with WorkerPool(built["store"], 1) as pool:
+            slow = asyncio.ensure_future(pool.run(QueryRequest(SLOW, "json", 10), 1.5))
+            await asyncio.sleep(0.2)  # the slow query has the only worker
+            cheap = await asyncio.gather(pool.run(QueryRequest("ASK {}", "json", 10), 1.5, wait),
+                                         return_exceptions=True)
+            with pytest.raises(QueryTimeout, match="did not finish within 1.5 s"):
+                await slow
+            return (cheap[0] if isinstance(cheap[0], BaseException) else None), str(cheap[0])
+
+    error, text = asyncio.run(scenario())
+    if answered:  # it waited for the slow query to be stopped and a worker to start, then ran
+        assert error is None and '"boolean":true' in text
+    else:  # 0.5 s in line, then refused: the workers were busy (no worker was killed for it)
+        assert isinstance(error, QueryTimeout) and "were busy for 0.5 s" in text
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "uvloop"])

@@ -18,7 +18,8 @@
 4. ``--requests`` requests from ``--clients`` concurrent clients (asyncio, httpx): bundled queries
    in proportion to their cost (cheap ones more often), 2 % invalid queries (400 expected),
    1 % updates (403 expected) and ``--slow`` cartesian products that must stop at the server's
-   ``--timeout`` (503 expected); queries that take more than a quarter of ``--timeout`` directly
+   ``--timeout`` (503 expected), on a server whose ``--queue-timeout`` (60 s) lets requests wait in
+   line while two cartesian products hold both workers; queries that take more than a quarter of ``--timeout`` directly
    are left out of the mix (the latencies of step 3 run on a server with a 600 s timeout).
    Reports the status counts, the failures (anything not expected: connection errors, other
    statuses), and p50 / p99 latency.
@@ -204,14 +205,15 @@ async def load_test(url: str, queries: dict[str, str], cost: dict[str, float], r
 
 
 @contextlib.contextmanager
-def serve(store: Path, workers: int, timeout: float) -> Iterator[str]:
+def serve(store: Path, workers: int, timeout: float, queue_timeout: float | None = None) -> Iterator[str]:
     """``kg serve --store`` on a free port of 127.0.0.1, ready; its /sparql URL."""
     import httpx
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
     server = subprocess.Popen([*KG, "serve", "--store", str(store), "--port", str(port), "--workers", str(workers),
-                               "--timeout", str(timeout), "--max-rows", "10000000"],
+                               "--timeout", str(timeout), "--queue-timeout", str(queue_timeout or timeout),
+                               "--max-rows", "10000000"],
                               cwd=ROOT, stderr=subprocess.DEVNULL if not os.environ.get("BENCH_LOG") else None)
     try:
         for _ in range(600):
@@ -236,6 +238,8 @@ def main() -> int:
                         help="seconds per query for those pairs (at least 5 pairs are run)")
     parser.add_argument("--slow", type=int, default=10, help="cartesian products that must time out")
     parser.add_argument("--timeout", type=float, default=5.0, help="the server's --timeout")
+    parser.add_argument("--queue-timeout", type=float, default=60.0,
+                        help="the server's --queue-timeout: 50 clients wait in line for 2 workers")
     parser.add_argument("--workers", type=int, default=2, help="the server's --workers")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-serve"))
@@ -272,7 +276,7 @@ def main() -> int:
     mix = {name: text for name, text in queries.items() if cost[name] < args.timeout / 4}
     stress: dict[str, object] = {}
     if args.requests:
-        with serve(store, args.workers, timeout=args.timeout) as url:
+        with serve(store, args.workers, timeout=args.timeout, queue_timeout=args.queue_timeout) as url:
             stress = asyncio.run(load_test(url, mix, cost, args.requests, args.clients, args.slow, args.seed))
         stress["mix"] = sorted(mix)
     if args.json:

@@ -57,7 +57,8 @@ class ServeConfig:
     store: Path  # a store folder (kg load --store, or the temporary one of kg serve GRAPH)
     label: str = "summit-kg"  # what is served, for page titles
     workers: int = 2
-    timeout: float = 30.0  # seconds per request, waiting for a worker included
+    timeout: float = 30.0  # seconds a query may run in a worker
+    queue_timeout: float | None = None  # seconds a request may wait for a free worker (None: timeout)
     max_rows: int = 100_000
     max_request: int = 1 << 20  # bytes of a POST body (a URL: kg.serve.protocol.MAX_URL)
 
@@ -187,7 +188,7 @@ class _Service:
             fmt = negotiate(form, request.headers.get("accept"), params.get("format", []))
             job = QueryRequest(queries[0], fmt.name, self.config.max_rows,
                                _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri"))
-            answer = await self.pool.run(job, self.config.timeout)
+            answer = await self.pool.run(job, self.config.timeout, self.config.queue_timeout)
         except KGError as exc:
             return _error(request, exc)
         note["rows"] = answer.rows

@@ -64,7 +64,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "interface)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="time limit of a request, waiting for a free worker included (default: 30)")
+                        help="time a query may run; past it the query is stopped, its worker replaced, and the "
+                             "answer is 503 (default: 30)")
+    parser.add_argument("--queue-timeout", type=float, metavar="SECONDS",
+                        help="time a request may wait for a free worker, then 503 (default: as --timeout); "
+                             "a query that waited still has its whole --timeout to run")
     parser.add_argument("--workers", type=int, default=2, metavar="N",
                         help="worker processes, each answering one query at a time (default: 2)")
     parser.add_argument("--max-rows", type=int, default=100_000, metavar="N",
@@ -81,8 +85,10 @@ def run(args: argparse.Namespace) -> int:
     missing = [name for name in ("starlette", "uvicorn", "mimeparse") if importlib.util.find_spec(name) is None]
     if missing:
         raise InputError(f"kg serve needs {', '.join(missing)}: pip install 'summit-kg[serve]'")
-    for name, value, least in (("--timeout", args.timeout, 0.001), ("--workers", args.workers, 1),
-                               ("--max-rows", args.max_rows, 1)):
+    if args.queue_timeout is None:
+        args.queue_timeout = args.timeout
+    for name, value, least in (("--timeout", args.timeout, 0.001), ("--queue-timeout", args.queue_timeout, 0.0),
+                               ("--workers", args.workers, 1), ("--max-rows", args.max_rows, 1)):
         if not value >= least:
             raise InputError(f"{name} must be at least {least:g}, not {value}")
     if not 0 <= args.port <= 65535:
@@ -101,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             _check_store(store)
             label = store.name
         config = ServeConfig(store=store, label=label, workers=args.workers, timeout=args.timeout,
-                             max_rows=args.max_rows)
+                             queue_timeout=args.queue_timeout, max_rows=args.max_rows)
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         if not _loopback(args.host):

@@ -4,8 +4,8 @@ pyoxigraph cannot cancel a query, and a query can crash the engine (a stack over
 segmentation fault, not an exception). So queries never run in the server's process: each worker
 opens the store read-only once and answers one request at a time (:func:`kg.serve.answer.answer`),
 and the server awaits the reply on a socket pair without blocking its event loop. A request waits
-for a free worker and for its answer within one deadline. When the deadline passes while the query
-runs, the worker is killed (SIGKILL) and a fresh one started: :class:`QueryTimeout`. When a worker
+for a free worker for a limited time, then its query runs for a limited time. When that passes
+while the query runs, the worker is killed (SIGKILL) and a fresh one started: :class:`QueryTimeout`. When a worker
 dies under a query, the query gets :class:`QueryCrashed` and the worker is replaced. The server
 stays up either way.
 
@@ -106,18 +106,19 @@ class WorkerPool:
             await self.close()
             raise errors[0]
 
-    async def run(self, request: QueryRequest, timeout: float) -> Answer:
-        """The answer to ``request`` within ``timeout`` seconds, waiting for a worker included.
+    async def run(self, request: QueryRequest, timeout: float, wait: float | None = None) -> Answer:
+        """The answer to ``request``: it waits at most ``wait`` seconds (default: ``timeout``) for a
+        free worker, then runs at most ``timeout`` seconds. The two are apart so that a request
+        that waited in line still has its whole time to run: a cheap query is never stopped, and
+        its worker killed, because others were slow.
 
         Raises what the query raises in the worker (:class:`QueryError` and its kinds),
-        :class:`QueryTimeout`, :class:`QueryCrashed` or :class:`WorkerError`."""
+        :class:`QueryTimeout` (busy workers, or the query's time), :class:`QueryCrashed` or
+        :class:`WorkerError`."""
         loop = asyncio.get_running_loop()
+        wait = timeout if wait is None else wait
+        worker = await self._acquire(loop.time() + wait, wait)
         deadline = loop.time() + timeout
-        worker = await self._acquire(deadline, timeout)
-        if loop.time() >= deadline:  # it came free just as the time ran out: nothing was sent to it
-            assert self._idle is not None
-            self._idle.put_nowait(worker)
-            raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {timeout:g} s; try again later")
         try:
             header, body = await _within(worker.call(_request_header(request)), deadline)
         except asyncio.TimeoutError:
@@ -159,7 +160,7 @@ class WorkerPool:
 
     # -- inside ------------------------------------------------------------------------------
 
-    async def _acquire(self, deadline: float, timeout: float) -> _Worker:
+    async def _acquire(self, deadline: float, wait: float) -> _Worker:
         assert self._idle is not None, "start() the pool first"
         loop = asyncio.get_running_loop()
         while True:
@@ -186,7 +187,7 @@ class WorkerPool:
             try:
                 worker = await getter
             except asyncio.CancelledError:
-                raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {timeout:g} s; "
+                raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {wait:g} s; "
                                    "try again later") from None
             if worker.alive:
                 return worker

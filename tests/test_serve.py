@@ -396,6 +396,24 @@ def test_a_url_longer_than_64_kib_is_414_with_either_parser(request: pytest.Fixt
         connection.close()
 
 
+@pytest.mark.parametrize(("request_head", "status", "words"), [
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * (2 << 20) + b"\r\n\r\n", b"431",
+     b"headers are longer than"),
+    (b"GET /sparql?query=ASK%7B%7D%23" + b"x" * (8 << 20) + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414", b"POST the query"),
+], ids=["2-MiB-header", "8-MiB-url"])
+def test_a_huge_request_head_is_refused_whole_and_the_server_goes_on(served: Served, request_head: bytes,
+                                                                     status: bytes, words: bytes) -> None:
+    pytest.importorskip("httptools")
+    host, port = served.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(request_head)  # all of it: the server reads what it refuses (no reset)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 " + status + b" ") and words in answer
+    assert served.client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
 def test_without_httptools_the_parser_is_h11(monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.serve.protocol import http_protocol
 
@@ -612,6 +630,34 @@ def test_a_request_that_waited_for_a_worker_still_has_its_whole_time_to_run(buil
         assert isinstance(error, QueryTimeout) and "were busy for 0.5 s" in text
 
 
+def test_those_waiting_learn_at_once_that_no_worker_can_start(built: dict[str, Path], tmp_path: Path) -> None:
+    import asyncio
+    import shutil
+
+    from kg.errors import QueryTimeout
+    from kg.serve.workers import NoWorker, QueryRequest, WorkerPool
+
+    store = tmp_path / "store"
+    shutil.copytree(built["store"], store)
+
+    async def scenario() -> tuple[BaseException, float]:
+        async with WorkerPool(store, 1) as pool:
+            slow = asyncio.ensure_future(pool.run(QueryRequest(SLOW, "json", 10), 1.0))
+            await asyncio.sleep(0.2)  # the slow query has the only worker
+            store.rename(tmp_path / "gone")  # its replacement will not open the store
+            start = time.monotonic()
+            (waiting,) = await asyncio.gather(pool.run(QueryRequest("ASK {}", "json", 10), 1.0, 60.0),
+                                              return_exceptions=True)
+            with pytest.raises(QueryTimeout):
+                await slow
+            assert isinstance(waiting, BaseException)
+            return waiting, time.monotonic() - start
+
+    error, waited = asyncio.run(scenario())
+    assert isinstance(error, NoWorker) and "could not start" in str(error), error
+    assert waited < 30  # not the whole 60 s in line
+
+
 @pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
 def test_a_worker_killed_while_idle_is_replaced_and_the_request_answered(built: dict[str, Path], loop: str) -> None:
     import asyncio
@@ -626,7 +672,10 @@ def test_a_worker_killed_while_idle_is_replaced_and_the_request_answered(built: 
             first = await pool.run(QueryRequest("ASK {}", "json", 10), 30)
             (worker,) = pool._workers
             os.kill(worker.process.pid, signal.SIGKILL)
-            await asyncio.sleep(0.5)  # it is dead, and idle: its socket is closed
+            for _ in range(300):  # it is dead, and idle: its socket is closed
+                if not worker.alive:
+                    break
+                await asyncio.sleep(0.05)
             assert not worker.alive
             second = await pool.run(QueryRequest("ASK {}", "json", 10), 30)
             assert second.body == first.body

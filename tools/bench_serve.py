@@ -241,7 +241,8 @@ def serve(store: Path, workers: int, timeout: float, queue_timeout: float | None
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
     server = subprocess.Popen([*KG, "serve", "--store", str(store), "--port", str(port), "--workers", str(workers),
-                               "--timeout", str(timeout), "--queue-timeout", str(queue_timeout or timeout),
+                               "--timeout", str(timeout),
+                               "--queue-timeout", str(timeout if queue_timeout is None else queue_timeout),
                                "--max-rows", "10000000"],
                               cwd=ROOT, stderr=subprocess.DEVNULL if not os.environ.get("BENCH_LOG") else None)
     try:

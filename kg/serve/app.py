@@ -8,7 +8,7 @@ service description, the query page and the network page of the served graph.
   (:mod:`kg.serve.workers`).
 * Refused: SPARQL Update (``update=``, ``application/sparql-update`` or an update as ``query=``),
   ``LOAD`` and ``SERVICE`` (403); a query that does not parse (400); a result of more rows than
-  the limit (400, never a cut answer); a body over the size limit (413), a URL over 64 KiB (414); another
+  the limit (400, never a cut answer); a body over the size limit (413), a URL over 65,535 bytes (414); another
   content type (415); no acceptable format (406); a query past its time (503, its worker killed).
   Errors are one line of plain text, or ``{"error": …, "status": …}`` for a client preferring JSON.
 * ``/`` the query page, ``/network`` the network page (rendered once, in another process),
@@ -197,7 +197,8 @@ class _Service:
     async def _params(self, request: Request) -> dict[str, list[str]]:
         """The protocol's parameters: of the URL, and of a POST's body (a form, or the query)."""
         raw = request.scope.get("query_string", b"")
-        if len(request.scope.get("raw_path") or b"") + 1 + len(raw) > MAX_URL:  # h11 (httptools: the protocol)
+        target = len(request.scope.get("raw_path") or b"") + (1 + len(raw) if raw else 0)
+        if target > MAX_URL:  # under h11 (under httptools, kg.serve.protocol refuses it first)
             raise HTTPError(414, URL_TOO_LONG)
         params = _parse(raw)
         if request.method != "POST":
@@ -260,7 +261,8 @@ class _Service:
 
         if self._counts is None:
             try:
-                answers = [await self.pool.run(QueryRequest(text, "tsv", self.config.max_rows), self.config.timeout)
+                answers = [await self.pool.run(QueryRequest(text, "tsv", self.config.max_rows), self.config.timeout,
+                                               self.config.queue_timeout)
                            for text in (COUNT_MERGE, COUNT_GRAPHS, COUNT_NAMED)]
             except KGError as exc:
                 logger.warning("kg serve: the service description leaves the graphs out: %s", exc)

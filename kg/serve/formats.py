@@ -118,8 +118,13 @@ def prefers_json(accept: str | None) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=256)  # a client sends the same Accept with every request
 def _best(offered: tuple[Format, ...], accept: str) -> Format | None:
+    """The best of ``offered`` for ``accept``; remembered for headers of a usual length."""
+    return _best_cached(offered, accept) if len(accept) <= 1024 else _best_cached.__wrapped__(offered, accept)
+
+
+@functools.lru_cache(maxsize=256)  # a client sends the same Accept with every request
+def _best_cached(offered: tuple[Format, ...], accept: str) -> Format | None:
     # mimeparse gives ties to the last candidate: list the formats from least to most preferred
     candidates = [(media, fmt) for fmt in reversed(offered) for media in reversed(fmt.accepts)]
     best = _match([media for media, _ in candidates], accept)

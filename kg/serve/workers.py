@@ -74,7 +74,8 @@ class WorkerPool:
         self.start_timeout = start_timeout
         self.replaced = 0  # workers started after a timeout or a crash
         self.last_error = ""  # why the last worker could not start
-        self._idle: asyncio.LifoQueue[_Worker] | None = None  # the last to finish goes first: warm caches
+        # the last to finish goes first (warm caches); None: a wake-up for those waiting (_wake_waiting)
+        self._idle: asyncio.LifoQueue[_Worker | None] | None = None
         self._workers: set[_Worker] = set()
         self._starting = 0
         self._waiting = 0  # requests waiting for an idle worker
@@ -142,6 +143,8 @@ class WorkerPool:
     async def close(self) -> None:
         """Stop every worker (SIGKILL: they only read) and wait for them to end."""
         self._closed = True
+        if self._idle is not None:
+            self._wake_waiting()
         while self._tasks:  # replacements starting, processes being reaped (cancelling may add some)
             tasks = list(self._tasks)
             for task in tasks:
@@ -162,7 +165,6 @@ class WorkerPool:
 
     async def _acquire(self, deadline: float, wait: float) -> _Worker:
         assert self._idle is not None, "start() the pool first"
-        loop = asyncio.get_running_loop()
         while True:
             if self._closed:
                 raise NoWorker("the server is stopping")
@@ -170,28 +172,44 @@ class WorkerPool:
                 self._replace_later()
                 raise NoWorker(f"no worker is running; the last one could not start: {self.last_error}")
             if not self._waiting and not self._idle.empty():  # the usual case: no task, no loop turn
-                worker = self._idle.get_nowait()
-                if worker.alive:
-                    return worker
-                self._retire(worker)  # it died while idle (killed from outside)
+                got = self._idle.get_nowait()
+            else:
+                got = await self._wait_idle(deadline, wait)
+            if got is None:  # a wake-up: look again (closed? no worker coming?)
                 continue
-            # not asyncio.wait_for(queue.get()): on Python 3.10 it can drop an item it got as it times out
-            getter = asyncio.ensure_future(self._idle.get())
-            self._waiting += 1  # those waiting get the next idle worker first, in turn
-            try:
-                await asyncio.wait({getter}, timeout=max(deadline - loop.time(), 0.0))
-            finally:
-                self._waiting -= 1
-                if not getter.done():
-                    getter.cancel()
-            try:
-                worker = await getter
-            except asyncio.CancelledError:
-                raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {wait:g} s; "
-                                   "try again later") from None
-            if worker.alive:
-                return worker
-            self._retire(worker)
+            if got.alive:
+                return got
+            self._retire(got)  # it died while idle (killed from outside)
+
+    async def _wait_idle(self, deadline: float, wait: float) -> _Worker | None:
+        """The next idle worker (or a wake-up) for those waiting in line, in turn."""
+        assert self._idle is not None
+        loop = asyncio.get_running_loop()
+        # not asyncio.wait_for(queue.get()): on Python 3.10 it can drop an item it got as it times out
+        getter = asyncio.ensure_future(self._idle.get())
+        self._waiting += 1
+        try:
+            await asyncio.wait({getter}, timeout=max(deadline - loop.time(), 0.0))
+        except BaseException:  # cancelled (the client went away, shutdown): what it got goes back
+            if getter.done() and not getter.cancelled() and getter.result() is not None:
+                self._idle.put_nowait(getter.result())
+            getter.cancel()
+            raise
+        finally:
+            self._waiting -= 1
+        if not getter.done():
+            getter.cancel()
+        try:
+            return await getter
+        except asyncio.CancelledError:
+            raise QueryTimeout(f"all {self.size} workers of this endpoint were busy for {wait:g} s; "
+                               "try again later") from None
+
+    def _wake_waiting(self) -> None:
+        """Wake those waiting in line to look again: the pool is closing, or no worker is coming."""
+        assert self._idle is not None
+        for _ in range(self._waiting):
+            self._idle.put_nowait(None)
 
     async def _spawn(self) -> _Worker:
         """Start one worker and wait until it has opened the store."""
@@ -249,6 +267,8 @@ class WorkerPool:
 
     def _started(self, task: asyncio.Task[None]) -> None:
         self._starting -= 1
+        if not self._workers and not self._starting:  # it failed, and none is left or coming
+            self._wake_waiting()
 
     def _bury_later(self, worker: _Worker) -> None:
         self._later(worker.bury())
@@ -349,7 +369,7 @@ class _Worker:
     def alive(self) -> bool:
         """Whether it can take a request: a worker that dies closes its socket (no system call
         here, unlike asking the process)."""
-        return not self.link.closed
+        return not self.link.closed and self.link.transport is not None and not self.link.transport.is_closing()
 
     async def call(self, header: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         self.link.send(header)

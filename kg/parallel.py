@@ -185,7 +185,7 @@ class PoolExecutor:
             for i in range(0, len(tasks), size):
                 chunk = tasks[i:i + size]
                 spool = os.path.join(self._spool.name, f"chunk-{next(numbers):08d}")
-                future = (self._pool or self._start()).submit(_run_chunk, chunk, render, spool)
+                future = self._submit(chunk, render, spool)
                 future.spool = spool  # type: ignore[attr-defined]
                 pending.append((future, chunk))
                 while len(pending) >= ahead:
@@ -195,6 +195,20 @@ class PoolExecutor:
         finally:
             for future, _ in pending:
                 future.cancel()  # type: ignore[attr-defined]
+
+    def _submit(self, chunk: Sequence[Task], render: Render, spool: str):  # type: ignore[no-untyped-def]
+        """The chunk's future; when a worker has died since the last chunk was collected, the pool
+        refuses new work: a future that failed the same way, so that :meth:`_collect` rebuilds
+        the chunk with the others in flight, in order."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return (self._pool or self._start()).submit(_run_chunk, chunk, render, spool)
+        except BrokenProcessPool as exc:
+            future: Future[object] = Future()
+            future.set_exception(exc)
+            return future
 
     def _collect(self, pending: deque[tuple[object, Sequence[Task]]], render: Render) -> Iterator[Rendered]:
         """The results of the oldest chunk in flight. When a worker has died (killed, out of

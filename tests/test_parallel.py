@@ -121,6 +121,33 @@ def test_a_worker_that_dies_fails_its_article_only(tmp_path: Path) -> None:
     assert [payload for o, payload in got if o.status == "built"] == [payload for _, payload in alone]
 
 
+def test_a_chunk_offered_to_a_pool_that_just_broke_is_built_again_with_the_rest() -> None:
+    """A worker can die between two chunks: the pool then refuses the next one at once."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kg.corpus import Extractor, Task
+    from kg.parallel import PoolExecutor, SerialExecutor
+    from kg.resources import Resources
+
+    class JustBroken:
+        def submit(self, *args: object, **kwargs: object) -> None:
+            raise BrokenProcessPool("A child process terminated abruptly")
+
+        def shutdown(self, **kwargs: object) -> None:
+            pass
+
+    tasks = [Task(p, "utf-8", "") for p in sorted(REPORTS.glob("*.txt"))[:6]]
+    pool = PoolExecutor(2, Resources())
+    pool._pool = JustBroken()
+    try:
+        got = [(outcome, _bytes(payload)) for outcome, payload in pool.map(tasks, KillOn("毒丸"))]
+    finally:
+        pool.close()
+    assert [o.path for o, _ in got] == [t.path for t in tasks] and {o.status for o, _ in got} == {"built"}
+    alone = list(SerialExecutor(Extractor(Resources())).map(tasks, KillOn("毒丸")))
+    assert [payload for _, payload in got] == [payload for _, payload in alone]
+
+
 def test_a_pipeline_that_cannot_be_set_up_stops_the_build_with_its_error(tmp_path: Path) -> None:
     from kg.corpus import Task
     from kg.errors import ResourceError

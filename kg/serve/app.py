@@ -8,8 +8,8 @@ service description, the query page and the network page of the served graph.
   (:mod:`kg.serve.workers`).
 * Refused: SPARQL Update (``update=``, ``application/sparql-update`` or an update as ``query=``),
   ``LOAD`` and ``SERVICE`` (403); a query that does not parse (400); a result of more rows than
-  the limit (400, never a cut answer); a body over the size limit (413), a URL over 65,535 bytes (414); another
-  content type (415); no acceptable format (406); a query past its time (503, its worker killed).
+  the limit (400, never a cut answer); a body over the size limit (413), a URL over 65,535 bytes
+  (414); another content type (415); no acceptable format (406); a query past its time (503, its worker killed).
   Errors are one line of plain text, or ``{"error": …, "status": …}`` for a client preferring JSON.
 * ``/`` the query page, ``/network`` the network page (rendered once, in another process),
   ``/health`` the workers.
@@ -137,8 +137,8 @@ def server_config(app: Any, config: ServeConfig) -> Any:
     (:mod:`kg.serve.protocol`), no access log of its own (the app logs one line per request),
     no ``X-Forwarded-For`` trusted (a local client could forge the logged address), request heads
     under h11 as large as a body (a longer URL gets 414, not h11's bare 400), a short grace
-    period on shutdown. (The event loop is the
-    caller's: ``kg serve`` runs uvloop's where it is installed.)"""
+    period on shutdown. (The event loop is the caller's: ``kg serve`` runs uvloop's where it is
+    installed.)"""
     import uvicorn
 
     return uvicorn.Config(app, lifespan="on", http=http_protocol(), log_level="warning", access_log=False,

@@ -5,9 +5,9 @@ segmentation fault, not an exception). So queries never run in the server's proc
 opens the store read-only once and answers one request at a time (:func:`kg.serve.answer.answer`),
 and the server awaits the reply on a socket pair without blocking its event loop. A request waits
 for a free worker for a limited time, then its query runs for a limited time. When that passes
-while the query runs, the worker is killed (SIGKILL) and a fresh one started: :class:`QueryTimeout`. When a worker
-dies under a query, the query gets :class:`QueryCrashed` and the worker is replaced. The server
-stays up either way.
+while the query runs, the worker is killed (SIGKILL) and a fresh one started: :class:`QueryTimeout`.
+When a worker dies under a query, the query gets :class:`QueryCrashed` and the worker is replaced.
+The server stays up either way.
 
 Workers are started by ``forkserver`` (``spawn`` where there is none), never forked from the
 server's own process. Messages go both ways as 12 bytes (header and body lengths, network order),

@@ -42,6 +42,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]
@@ -90,59 +91,74 @@ def latency(store: Path, url: str, queries: dict[str, str], repeat: int,
     ratios of each pair. A query of a few milliseconds runs up to half as fast again for a while
     on this virtual machine and then not (the same query, in one process, on an idle machine), so
     the ratio of a pair, measured within a few milliseconds, is steadier than a ratio of medians.
-    The client (:func:`post`) is connected before the clock starts (as a kept-alive connection
+    The client (:func:`exchange`) is connected before the clock starts (as a kept-alive connection
     would be; the server closes idle ones after 5 s), so the figure is the server's, not a
     client's. The warm-up checks that both give the same rows."""
     from urllib.parse import urlsplit
 
     import pyoxigraph as ox
 
-    from kg.sparql import PREFIXES
-
     db = ox.Store.read_only(str(store))
     where = urlsplit(url)
     out = {}
     for name, text in queries.items():
-        direct, endpoint = [], []
-        rows = 0
-        began = time.perf_counter()
-        for i in range(repeat + 1):
-            if len(direct) >= MIN_PAIRS and time.perf_counter() - began > budget:
-                break  # a slow query: fewer pairs
-            start = time.perf_counter()
-            body = db.query(text, prefixes=PREFIXES).serialize(format=ox.QueryResultsFormat.JSON)
-            elapsed = time.perf_counter() - start
-            if i:
-                direct.append(elapsed)
-            with socket.create_connection((where.hostname, where.port), timeout=600) as sock:
-                start = time.perf_counter()
-                status, answer = post(sock, where.path, text)
-                elapsed = time.perf_counter() - start
-            if status != 200:
-                raise SystemExit(f"{name}: HTTP {status}: {answer[:200]!r}")
-            if i:
-                endpoint.append(elapsed)
-            else:  # the warm-up: the same rows both ways
-                rows = len(json.loads(body)["results"]["bindings"])
-                if len(json.loads(answer)["results"]["bindings"]) != rows:
-                    raise SystemExit(f"{name}: the endpoint's rows differ from pyoxigraph's")
-        out[name] = {"rows": rows, "pairs": len(direct), "direct_s": statistics.median(direct),
-                     "endpoint_s": statistics.median(endpoint),
-                     "ratio": statistics.median(e / d for d, e in zip(direct, endpoint, strict=True))}
+        out[name] = _pairs(db, where, name, text, repeat, budget)
     return out
 
 
-def post(sock: socket.socket, path: str, query: str) -> tuple[int, bytes]:
-    """POST ``query`` as a form on a connected socket; the status and the body. HTTP/1.1 by hand,
-    for a measuring client only: a request written in one piece and an answer read to its
-    ``Content-Length`` (uvicorn always sends one for this endpoint), where http.client parses the
-    headers with the email package, a tenth of a millisecond or more of the client's own."""
+def _pairs(db: Any, where: Any, name: str, text: str, repeat: int, budget: float) -> dict[str, float]:
+    """One query's interleaved pairs (see :func:`latency`)."""
+    import pyoxigraph as ox
+
+    from kg.sparql import PREFIXES
+
+    direct, endpoint = [], []
+    rows = 0
+    request = form_request(where.path, text)
+    began = time.perf_counter()
+    for i in range(repeat + 1):
+        if len(direct) >= MIN_PAIRS and time.perf_counter() - began > budget:
+            break  # a slow query: fewer pairs
+        start = time.perf_counter()
+        body = db.query(text, prefixes=PREFIXES).serialize(format=ox.QueryResultsFormat.JSON)
+        elapsed = time.perf_counter() - start
+        if i:
+            direct.append(elapsed)
+        with socket.create_connection((where.hostname, where.port), timeout=600) as sock:
+            start = time.perf_counter()
+            status, answer = exchange(sock, request)
+            elapsed = time.perf_counter() - start
+        if status != 200:
+            raise SystemExit(f"{name}: HTTP {status}: {answer[:200]!r}")
+        if i:
+            endpoint.append(elapsed)
+        else:  # the warm-up: the same rows both ways
+            rows = len(json.loads(body)["results"]["bindings"])
+            if len(json.loads(answer)["results"]["bindings"]) != rows:
+                raise SystemExit(f"{name}: the endpoint's rows differ from pyoxigraph's")
+    return {"rows": rows, "pairs": len(direct), "direct_s": statistics.median(direct),
+            "endpoint_s": statistics.median(endpoint),
+            "ratio": statistics.median(e / d for d, e in zip(direct, endpoint, strict=True))}
+
+
+def form_request(path: str, query: str) -> bytes:
+    """The bytes of a POST of ``query`` as a form, made before the clock starts: encoding the
+    request is the client's work, not the server's."""
     from urllib.parse import quote_plus
 
     body = b"query=" + quote_plus(query).encode("ascii")
-    sock.sendall(b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                 b"Accept: application/sparql-results+json\r\nContent-Length: %d\r\n\r\n%s"
-                 % (path.encode("ascii"), len(body), body))
+    return (b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Accept: application/sparql-results+json\r\nContent-Length: %d\r\n\r\n%s"
+            % (path.encode("ascii"), len(body), body))
+
+
+def exchange(sock: socket.socket, request: bytes) -> tuple[int, bytes]:
+    """Send ``request`` (:func:`form_request`) on a connected socket; the status and the body.
+    HTTP/1.1 by hand, for a measuring client only: a request written in one piece and an answer
+    read to its ``Content-Length`` (uvicorn always sends one for this endpoint), where
+    http.client parses the headers with the email package, a tenth of a millisecond or more of
+    the client's own."""
+    sock.sendall(request)
     received = b""
     while b"\r\n\r\n" not in received:
         chunk = sock.recv(1 << 16)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import itertools
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -412,6 +414,63 @@ def test_a_huge_request_head_is_refused_whole_and_the_server_goes_on(served: Ser
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 " + status + b" ") and words in answer
     assert served.client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def _long_get(excess: int) -> bytes:
+    from kg.serve.protocol import MAX_URL
+
+    start = b"/sparql?query=ASK%7B%7D%23"
+    return b"GET " + start + b"x" * (MAX_URL + excess - len(start)) + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+def _pieces(data: bytes, *cuts: int) -> list[bytes]:
+    bounds = [0, *cuts, len(data)]
+    return [data[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+ASK = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+@pytest.mark.parametrize(("writes", "statuses", "uvicorn_lines"), [
+    ([_long_get(0)], [b"200"], 0),
+    ([_long_get(1)], [b"414"], 0),
+    (_pieces(_long_get(1), 2, 5, 40_000), [b"414"], 0),  # the method, then the target, in pieces
+    (_pieces(_long_get(0), 2, 5, 40_000), [b"200"], 0),
+    ([ASK, _long_get(1)], [b"200", b"414"], 0),  # kept alive: the next request is measured again
+    # pipelined: the second is measured by the parser's callback, and uvicorn logs a line of its own
+    ([ASK + _long_get(1)], [b"200", b"414"], 1),
+], ids=["exactly-64-kib", "one-over", "over-in-pieces", "exactly-in-pieces", "second-request", "pipelined"])
+def test_a_refused_long_url_is_one_log_line(served: Served, writes: list[bytes], statuses: list[bytes],
+                                            uvicorn_lines: int) -> None:
+    """Only ``kg.serve``'s line (tested with the others): uvicorn's own warning for a URL that
+    httptools cannot parse is not reached."""
+    pytest.importorskip("httptools")
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    uvicorn_log.addHandler(handler)
+    host, port = served.url.removeprefix("http://").split(":")
+    answers = b""
+    try:
+        with socket.create_connection((host, int(port)), timeout=30) as sock:
+            for data in writes:
+                sock.sendall(data)
+                if data is ASK:  # its answer before the next request
+                    while b"\r\n\r\n" not in answers or not answers.rstrip().endswith(b"}"):
+                        answers += sock.recv(65536)
+                else:
+                    time.sleep(0.05)
+            if statuses[-1] == b"200":  # the server closes after a refusal; after an answer, the client does
+                sock.shutdown(socket.SHUT_WR)
+            while chunk := sock.recv(65536):
+                answers += chunk
+    finally:
+        uvicorn_log.removeHandler(handler)
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answers) == statuses
+    if statuses[-1] == b"414":
+        assert b"POST the query" in answers
+    assert len(records) == uvicorn_lines, [r.getMessage() for r in records]
 
 
 def test_without_httptools_the_parser_is_h11(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,9 +4,11 @@ a good part of the endpoint's own latency.
 
 Both answer a request target (path and query) longer than :data:`MAX_URL` bytes (65,535) with
 414 and a line saying to POST the query: the application checks it under h11; httptools cannot
-parse a longer URL at all, and uvicorn would keep reading it and then answer a bare 400, so the
-protocol here stops reading at the limit and answers 414 itself. A request head (request line and
-headers) over about 1 MiB is refused by both: h11 with a bare 400, the protocol here with 431.
+parse a longer URL at all, and uvicorn would keep reading it and then answer a bare 400 (and log a
+warning of its own), so the protocol here measures the request target as it arrives, before the
+parser sees it, and answers 414 itself (one log line, like every request). A request head (request
+line and headers) over about 1 MiB is refused by both: h11 with a bare 400, the protocol here with
+431.
 """
 from __future__ import annotations
 
@@ -25,6 +27,13 @@ REFUSED_LINGER = 5.0
 logger = logging.getLogger("kg.serve")
 
 
+#: ``_refused`` of a protocol whose refusal waits for the answers to earlier requests.
+_WAITING = object()
+
+#: Where :meth:`Protocol.data_received` is in a request line.
+_METHOD, _TARGET, _PAST = range(3)
+
+
 def http_protocol() -> Any:
     """uvicorn's ``http`` setting: the protocol class on httptools, or ``"h11"``."""
     try:
@@ -40,16 +49,21 @@ def http_protocol() -> Any:
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
             self._head_bytes: int | None = 0  # read of the current request's head; None once it is complete
-            self._refused: Any = None  # once refused: the timer that closes the connection
+            self._refused: Any = None  # once refused: the timer that closes the connection (or _WAITING)
+            self._refusal: tuple[bytes, str] | None = None  # a refusal waiting for the answers before it
+            self._line = _METHOD  # where the request line is: in the method, the target, or past it
+            self._target = 0  # bytes of the request target read
+            self._unseen = False  # whether the parser is past a request's end in input not measured
 
         def connection_lost(self, exc: Exception | None) -> None:
-            if self._refused is not None:
+            if self._refused not in (None, _WAITING):
                 self._refused.cancel()
             super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
             if self._refused is not None:  # the rest of a refused request: read and dropped
                 return
+            self._unseen = False
             if self._head_bytes is not None:
                 self._head_bytes += len(data)
                 if self._head_bytes > self.config.h11_max_incomplete_event_size:
@@ -57,19 +71,46 @@ def http_protocol() -> Any:
                                  f"the request's headers are longer than "
                                  f"{self.config.h11_max_incomplete_event_size:,} bytes")
                     return
+            if self._line != _PAST and not self._target_fits(data):
+                self._refuse(b"414 URI Too Long", URL_TOO_LONG)
+                return
             super().data_received(data)
+
+        def _target_fits(self, data: bytes) -> bool:
+            """Whether the request target, as far as ``data`` takes it, is at most
+            :data:`MAX_URL` bytes. (A request that starts in the same piece of input as the end
+            of the one before, pipelined, is measured by :meth:`on_url` instead: see
+            :meth:`on_message_begin`.)"""
+            start = 0
+            if self._line == _METHOD:
+                space = data.find(b" ")
+                if space < 0:
+                    return True
+                self._line, start = _TARGET, space + 1
+            ends = [i for i in (data.find(b" ", start), data.find(b"\r", start), data.find(b"\n", start)) if i >= 0]
+            end = min(ends) if ends else len(data)
+            self._target += end - start
+            if ends:
+                self._line = _PAST
+            return self._target <= MAX_URL
 
         def on_headers_complete(self) -> None:
             self._head_bytes = None
             super().on_headers_complete()
 
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            if self._unseen:  # it starts in input that data_received measured as the request before
+                self._line = _PAST
+
         def on_message_complete(self) -> None:
             super().on_message_complete()
             self._head_bytes = 0  # what comes next on this connection is the next request
+            self._line, self._target, self._unseen = _METHOD, 0, True
 
         def on_url(self, url: bytes) -> None:
             super().on_url(url)
-            if len(self.url) > MAX_URL:  # stop reading now: uvicorn would keep the whole URL
+            if len(self.url) > MAX_URL:  # (pipelined) stop reading now: uvicorn would keep the whole URL
                 raise ValueError(URL_TOO_LONG)  # the parser's error: send_400_response below
 
         def send_400_response(self, msg: str) -> None:
@@ -78,8 +119,25 @@ def http_protocol() -> Any:
             else:
                 self._refuse(b"414 URI Too Long", URL_TOO_LONG)
 
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if self._refusal is not None and self._answered():
+                status, message = self._refusal
+                self._refusal = None
+                self._refuse(status, message)
+
+        def _answered(self) -> bool:
+            """Whether every request before this one (pipelined) has had its answer."""
+            return not self.pipeline and (self.cycle is None or self.cycle.response_complete)
+
         def _refuse(self, status: bytes, message: str) -> None:
-            """Answer ``status`` with ``message`` and close, before the application sees the request."""
+            """Answer ``status`` with ``message`` and close, before the application sees the request
+            (after the answers to the requests before it on the connection, pipelined)."""
+            if not self._answered():
+                self._refusal = (status, message)
+                self._refused = _WAITING  # what the client still sends is dropped meanwhile
+                self._head_bytes = None
+                return
             body = message.encode("ascii") + b"\n"
             head = [b"HTTP/1.1 " + status + b"\r\n"]
             for name, value in self.server_state.default_headers:

@@ -32,6 +32,7 @@ from kg.query import bundled_queries
 from kg.serve.answer import ResultTooLarge, answer
 from kg.serve.app import ServeConfig, create_app, server_config
 from kg.serve.formats import negotiate
+from kg.serve.protocol import MAX_URL
 from kg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -380,8 +381,6 @@ def test_a_url_longer_than_64_kib_is_414_with_either_parser(request: pytest.Fixt
     import http.client
     from urllib.parse import quote
 
-    from kg.serve.protocol import MAX_URL
-
     if parser == "httptools":
         pytest.importorskip("httptools")
     served = request.getfixturevalue("served" if parser == "httptools" else "served_h11")
@@ -417,8 +416,6 @@ def test_a_huge_request_head_is_refused_whole_and_the_server_goes_on(served: Ser
 
 
 def _long_get(excess: int) -> bytes:
-    from kg.serve.protocol import MAX_URL
-
     start = b"/sparql?query=ASK%7B%7D%23"
     return b"GET " + start + b"x" * (MAX_URL + excess - len(start)) + b" HTTP/1.1\r\nHost: x\r\n\r\n"
 
@@ -429,6 +426,11 @@ def _pieces(data: bytes, *cuts: int) -> list[bytes]:
 
 
 ASK = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
+POST_HEAD = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+             b"Content-Length: 70006\r\n\r\n")
+POST_BODY = b"ASK {}#" + b"x" * 69_999  # no space, CR or LF in the 70,002 bytes after its first space
+#: Writes after which the test reads an answer before it writes again.
+ANSWERED = (ASK, POST_BODY)
 
 
 @pytest.mark.parametrize(("writes", "statuses", "uvicorn_lines"), [
@@ -436,10 +438,15 @@ ASK = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
     ([_long_get(1)], [b"414"], 0),
     (_pieces(_long_get(1), 2, 5, 40_000), [b"414"], 0),  # the method, then the target, in pieces
     (_pieces(_long_get(0), 2, 5, 40_000), [b"200"], 0),
+    (_pieces(_long_get(1), 4, 4 + MAX_URL, 5 + MAX_URL), [b"414"], 0),  # cut at the target's first and last byte
+    (_pieces(_long_get(0), 3, 4, 4 + MAX_URL), [b"200"], 0),  # cut at the space, the target's end
+    ([b"\r\n" + _long_get(1)], [b"414"], 0),  # an empty line first (tolerated by the parser)
+    ([POST_HEAD, POST_BODY, _long_get(1)], [b"200", b"414"], 0),  # a body in a piece of its own: not a URL
     ([ASK, _long_get(1)], [b"200", b"414"], 0),  # kept alive: the next request is measured again
     # pipelined: the second is measured by the parser's callback, and uvicorn logs a line of its own
     ([ASK + _long_get(1)], [b"200", b"414"], 1),
-], ids=["exactly-64-kib", "one-over", "over-in-pieces", "exactly-in-pieces", "second-request", "pipelined"])
+], ids=["exactly-64-kib", "one-over", "over-in-pieces", "exactly-in-pieces", "over-cut-at-target",
+        "exactly-cut-at-target", "leading-crlf", "post-body-then-long", "second-request", "pipelined"])
 def test_a_refused_long_url_is_one_log_line(served: Served, writes: list[bytes], statuses: list[bytes],
                                             uvicorn_lines: int) -> None:
     """Only ``kg.serve``'s line (tested with the others): uvicorn's own warning for a URL that
@@ -455,9 +462,10 @@ def test_a_refused_long_url_is_one_log_line(served: Served, writes: list[bytes],
     try:
         with socket.create_connection((host, int(port)), timeout=30) as sock:
             for data in writes:
+                before = answers.count(b"HTTP/1.1 ")
                 sock.sendall(data)
-                if data is ASK:  # its answer before the next request
-                    while b"\r\n\r\n" not in answers or not answers.rstrip().endswith(b"}"):
+                if data in ANSWERED:  # its answer before the next request
+                    while answers.count(b"HTTP/1.1 ") == before or not answers.rstrip().endswith(b"}"):
                         answers += sock.recv(65536)
                 else:
                     time.sleep(0.05)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 #: The longest request target, path and query (httptools parses no longer URL).
@@ -29,6 +30,9 @@ logger = logging.getLogger("kg.serve")
 
 #: ``_refused`` of a protocol whose refusal waits for the answers to earlier requests.
 _WAITING = object()
+
+#: What ends a request target.
+_TARGET_END = re.compile(rb"[ \r\n]")
 
 #: Where :meth:`Protocol.data_received` is in a request line.
 _METHOD, _TARGET, _PAST = range(3)
@@ -87,10 +91,9 @@ def http_protocol() -> Any:
                 if space < 0:
                     return True
                 self._line, start = _TARGET, space + 1
-            ends = [i for i in (data.find(b" ", start), data.find(b"\r", start), data.find(b"\n", start)) if i >= 0]
-            end = min(ends) if ends else len(data)
-            self._target += end - start
-            if ends:
+            found = _TARGET_END.search(data, start)
+            self._target += (found.start() if found else len(data)) - start
+            if found:
                 self._line = _PAST
             return self._target <= MAX_URL
 
@@ -121,7 +124,9 @@ def http_protocol() -> Any:
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
-            if self._refusal is not None and self._answered():
+            if self._refusal is not None and self.transport.is_closing():  # the answer closed it (Connection:
+                self._refusal = None  # close, HTTP/1.0, shutdown): the refused request is not read at all
+            elif self._refusal is not None and self._answered():
                 status, message = self._refusal
                 self._refusal = None
                 self._refuse(status, message)
@@ -149,6 +154,7 @@ def http_protocol() -> Any:
             # (closing with unread input would reset the connection and lose the answer) for at
             # most REFUSED_LINGER seconds
             self._head_bytes = None
+            self._unset_keepalive_if_required()  # or its timer would close the connection before the linger ends
             self._refused = asyncio.get_running_loop().call_later(REFUSED_LINGER, self.transport.close)
             if self.transport.can_write_eof():
                 self.transport.write_eof()

@@ -138,10 +138,10 @@ def http_protocol() -> Any:
         def _refuse(self, status: bytes, message: str) -> None:
             """Answer ``status`` with ``message`` and close, before the application sees the request
             (after the answers to the requests before it on the connection, pipelined)."""
+            self._head_bytes = None
             if not self._answered():
                 self._refusal = (status, message)
                 self._refused = _WAITING  # what the client still sends is dropped meanwhile
-                self._head_bytes = None
                 return
             body = message.encode("ascii") + b"\n"
             head = [b"HTTP/1.1 " + status + b"\r\n"]
@@ -153,7 +153,6 @@ def http_protocol() -> Any:
             # the answer, then the end of this side; what the client still sends is read and dropped
             # (closing with unread input would reset the connection and lose the answer) for at
             # most REFUSED_LINGER seconds
-            self._head_bytes = None
             self._unset_keepalive_if_required()  # or its timer would close the connection before the linger ends
             self._refused = asyncio.get_running_loop().call_later(REFUSED_LINGER, self.transport.close)
             if self.transport.can_write_eof():

@@ -278,6 +278,37 @@ def test_cors(client: httpx.Client) -> None:
     assert "POST" in preflight.headers["access-control-allow-methods"]
 
 
+@pytest.mark.parametrize(("root_path", "path", "method", "route"), [
+    ("", "/sparql", "GET", "sparql"),
+    ("", "/sparql", "POST", "sparql"),
+    ("", "/sparql", "OPTIONS", "pages"),  # a CORS preflight: Starlette's middleware answers it
+    ("", "/", "GET", "pages"),
+    ("", "/sparql/", "GET", "pages"),
+    ("/kg", "/kg/sparql", "GET", "sparql"),
+    ("/kg", "/kg/sparql", "POST", "sparql"),
+    ("/kg", "/kg/sparqlx", "GET", "pages"),
+    ("/kg", "/kg", "GET", "pages"),
+    ("/kg", "/kg/network", "GET", "pages"),
+], ids=["get", "post", "preflight", "page", "slash", "mounted-get", "mounted-post", "mounted-longer", "mounted-root",
+        "mounted-page"])
+def test_sparql_requests_take_the_short_route_mounted_or_not(root_path: str, path: str, method: str,
+                                                              route: str) -> None:
+    import asyncio
+
+    from kg.serve.app import _Front
+
+    taken = []
+
+    def app(name: str) -> Any:
+        async def answer(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            taken.append(name)
+        return answer
+
+    scope = {"type": "http", "method": method, "path": path, "root_path": root_path}
+    asyncio.run(_Front(app("sparql"), app("pages"))(scope, None, None))
+    assert taken == [route]
+
+
 def test_query_page_and_network_page(client: httpx.Client) -> None:
     page = client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")

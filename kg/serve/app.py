@@ -119,17 +119,24 @@ def create_app(config: ServeConfig, pool: WorkerPool | None = None) -> Any:
 
 
 class _Front:
-    """ASGI: ``GET`` and ``POST /sparql`` to ``sparql``, anything else to ``other``."""
+    """ASGI: ``GET`` and ``POST /sparql`` to ``sparql``, anything else to ``other``; under a
+    ``root_path`` (the app mounted at ``/kg``: ``/kg/sparql``) too."""
 
     def __init__(self, sparql: Any, other: Any) -> None:
         self.sparql = sparql
         self.other = other
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] in ("GET", "POST"):
+        if scope["type"] == "http" and scope["method"] in ("GET", "POST") and _is_sparql(scope):
             await self.sparql(scope, receive, send)
         else:
             await self.other(scope, receive, send)
+
+
+def _is_sparql(scope: dict[str, Any]) -> bool:
+    """Whether the request's path is ``/sparql`` below the app's ``root_path`` (ASGI puts the root
+    path at the start of ``path``, as Starlette's ``Mount`` and uvicorn's ``--root-path`` do)."""
+    return scope["path"] == scope.get("root_path", "") + "/sparql"
 
 
 def server_config(app: Any, config: ServeConfig) -> Any:

@@ -464,32 +464,41 @@ POST_BODY = b"ASK {}#" + b"x" * 69_999  # no space, CR or LF in the 70,002 bytes
 ANSWERED = (ASK, POST_BODY)
 
 
-@pytest.mark.parametrize(("writes", "statuses", "uvicorn_lines"), [
-    ([_long_get(0)], [b"200"], 0),
-    ([_long_get(1)], [b"414"], 0),
-    (_pieces(_long_get(1), 2, 5, 40_000), [b"414"], 0),  # the method, then the target, in pieces
-    (_pieces(_long_get(0), 2, 5, 40_000), [b"200"], 0),
-    (_pieces(_long_get(1), 4, 4 + MAX_URL, 5 + MAX_URL), [b"414"], 0),  # cut at the target's first and last byte
-    (_pieces(_long_get(0), 3, 4, 4 + MAX_URL), [b"200"], 0),  # cut at the space, the target's end
-    ([b"\r\n" + _long_get(1)], [b"414"], 0),  # an empty line first (tolerated by the parser)
-    ([POST_HEAD, POST_BODY, _long_get(1)], [b"200", b"414"], 0),  # a body in a piece of its own: not a URL
-    ([ASK, _long_get(1)], [b"200", b"414"], 0),  # kept alive: the next request is measured again
-    # pipelined: the second is measured by the parser's callback, and uvicorn logs a line of its own
-    ([ASK + _long_get(1)], [b"200", b"414"], 1),
+@pytest.mark.parametrize(("writes", "statuses"), [
+    ([_long_get(0)], [b"200"]),
+    ([_long_get(1)], [b"414"]),
+    (_pieces(_long_get(1), 2, 5, 40_000), [b"414"]),  # the method, then the target, in pieces
+    (_pieces(_long_get(0), 2, 5, 40_000), [b"200"]),
+    (_pieces(_long_get(1), 4, 4 + MAX_URL, 5 + MAX_URL), [b"414"]),  # cut at the target's first and last byte
+    (_pieces(_long_get(0), 3, 4, 4 + MAX_URL), [b"200"]),  # cut at the space, the target's end
+    ([b"\r\n" + _long_get(1)], [b"414"]),  # an empty line first (tolerated by the parser)
+    ([POST_HEAD, POST_BODY, _long_get(1)], [b"200", b"414"]),  # a body in a piece of its own: not a URL
+    ([ASK, _long_get(1)], [b"200", b"414"]),  # kept alive: the next request is measured again
+    ([ASK + _long_get(1)], [b"200", b"414"]),  # pipelined: the second is measured by the parser's callback
+    ([b"GET /sparql HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n"], [b"400"]),  # not HTTP: 400
+    ([ASK + b"GET /sparql HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n"], [b"200", b"400"]),  # after the 200
 ], ids=["exactly-64-kib", "one-over", "over-in-pieces", "exactly-in-pieces", "over-cut-at-target",
-        "exactly-cut-at-target", "leading-crlf", "post-body-then-long", "second-request", "pipelined"])
-def test_a_refused_long_url_is_one_log_line(served: Served, writes: list[bytes], statuses: list[bytes],
-                                            uvicorn_lines: int) -> None:
-    """Only ``kg.serve``'s line (tested with the others): uvicorn's own warning for a URL that
-    httptools cannot parse is not reached."""
+        "exactly-cut-at-target", "leading-crlf", "post-body-then-long", "second-request", "pipelined",
+        "invalid", "pipelined-invalid"])
+def test_a_refused_request_is_one_log_line(served: Served, writes: list[bytes], statuses: list[bytes]) -> None:
+    """A request the protocol refuses (a URL that httptools cannot parse, input that is not HTTP)
+    is one ``kg.serve`` line, and uvicorn's own warning is not logged too."""
     pytest.importorskip("httptools")
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
-    uvicorn_log = logging.getLogger("uvicorn.error")
-    uvicorn_log.addHandler(handler)
+    records: dict[str, list[str]] = {"uvicorn.error": [], "kg.serve": []}
+    handlers = {}
+    for name, kept in records.items():
+        handlers[name] = handler = logging.Handler()
+        handler.emit = lambda record, kept=kept: kept.append(record.getMessage())  # type: ignore[method-assign]
+        logging.getLogger(name).addHandler(handler)
+    level = logging.getLogger("kg.serve").level
+    logging.getLogger("kg.serve").setLevel(logging.INFO)
     host, port = served.url.removeprefix("http://").split(":")
     answers = b""
+    refused = [status for status in statuses if status != b"200"]
+
+    def refusals() -> list[str]:  # the server's lines for the refused requests (others' lines may land too)
+        return [line for line in records["kg.serve"] if re.search(r" - - \d{3} 0 ms ", line)]
+
     try:
         with socket.create_connection((host, int(port)), timeout=30) as sock:
             for data in writes:
@@ -504,12 +513,19 @@ def test_a_refused_long_url_is_one_log_line(served: Served, writes: list[bytes],
                 sock.shutdown(socket.SHUT_WR)
             while chunk := sock.recv(65536):
                 answers += chunk
+        deadline = time.monotonic() + 5  # the line is logged just after the answer is sent
+        while len(refusals()) < len(refused) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)  # a second line would have come by now
     finally:
-        uvicorn_log.removeHandler(handler)
+        logging.getLogger("kg.serve").setLevel(level)
+        for name, handler in handlers.items():
+            logging.getLogger(name).removeHandler(handler)
     assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answers) == statuses
     if statuses[-1] == b"414":
         assert b"POST the query" in answers
-    assert len(records) == uvicorn_lines, [r.getMessage() for r in records]
+    assert [line.split(" - - ")[1][:3] for line in refusals()] == [status.decode() for status in refused]
+    assert records["uvicorn.error"] == []
 
 
 def test_without_httptools_the_parser_is_h11(monkeypatch: pytest.MonkeyPatch) -> None:

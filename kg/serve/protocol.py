@@ -8,7 +8,8 @@ parse a longer URL at all, and uvicorn would keep reading it and then answer a b
 warning of its own), so the protocol here measures the request target as it arrives, before the
 parser sees it, and answers 414 itself (one log line, like every request). A request head (request
 line and headers) over about 1 MiB is refused by both: h11 with a bare 400, the protocol here with
-431.
+431. Under httptools every refusal, uvicorn's 400 for input that is not HTTP too, comes after the
+answers to the requests before it on the connection (pipelined) and is logged as one line.
 """
 from __future__ import annotations
 
@@ -45,13 +46,40 @@ def http_protocol() -> Any:
     except ImportError:  # httptools is not installed
         return "h11"
 
+    import httptools
+
+    _quiet = logging.Logger("kg.serve.quiet")  # outside the logging tree: nothing global changes
+    _quiet.disabled = True
+
+    class Parser:
+        """httptools' parser for :class:`Protocol`: when it refuses input, uvicorn's warning
+        ("Invalid HTTP request received.") is not logged, since the refusal logs the request."""
+
+        def __init__(self, parser: Any, protocol: Any) -> None:
+            self._parser = parser
+            self._protocol = protocol
+
+        def feed_data(self, data: bytes) -> None:
+            try:
+                self._parser.feed_data(data)
+            except httptools.HttpParserError:
+                self._protocol.logger = _quiet  # until send_400_response, which uvicorn calls next
+                raise
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._parser, name)
+
     class Protocol(HttpToolsProtocol):  # type: ignore[misc, valid-type]
         """uvicorn's httptools protocol, answering a URL too long for httptools with 414 and a
         request head (request line and headers) longer than h11's limit with 431: httptools has
-        no limit of its own, and builds a long header by repeated concatenation."""
+        no limit of its own, and builds a long header by repeated concatenation. Other requests
+        the parser refuses get uvicorn's 400, after the answers before them (pipelined) and
+        logged as one line like the rest."""
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
+            self.parser = Parser(self.parser, self)
+            self._logger = self.logger  # uvicorn's, while _quiet stands in for it
             self._head_bytes: int | None = 0  # read of the current request's head; None once it is complete
             self._refused: Any = None  # once refused: the timer that closes the connection (or _WAITING)
             self._refusal: tuple[bytes, str] | None = None  # a refusal waiting for the answers before it
@@ -117,10 +145,11 @@ def http_protocol() -> Any:
                 raise ValueError(URL_TOO_LONG)  # the parser's error: send_400_response below
 
         def send_400_response(self, msg: str) -> None:
-            if len(getattr(self, "url", b"")) <= MAX_URL:  # what the parser has read of the URL
-                super().send_400_response(msg)
-            else:
+            self.logger = self._logger
+            if len(getattr(self, "url", b"")) > MAX_URL:  # what the parser has read of the URL
                 self._refuse(b"414 URI Too Long", URL_TOO_LONG)
+            else:
+                self._refuse(b"400 Bad Request", msg)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()

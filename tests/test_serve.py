@@ -247,6 +247,39 @@ def test_sparqlwrapper(served: Served, direct: GraphStore, fmt: str, method: str
         assert len(lines) == len(expected_solutions(direct, SELECT)) + 1
 
 
+@pytest.mark.parametrize(("fmt", "how"), [(fmt, how) for fmt, how in zip(
+    [*RESULT_TYPES, *GRAPH_TYPES], itertools.cycle(["post", "get", "post-file"]), strict=False)],
+    ids=[*RESULT_TYPES, *GRAPH_TYPES])
+def test_curl_in_every_format(served: Served, direct: GraphStore, tmp_path: Path, fmt: str, how: str) -> None:
+    """curl itself, as the README shows it: the query form-encoded by ``--data-urlencode`` (POST,
+    ``-G`` for GET, ``query@FILE`` from a file), the format by ``Accept``."""
+    import shutil
+
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed (Debian: apt-get install curl)")
+    graph = fmt in GRAPH_TYPES
+    query = CONSTRUCT if graph else SELECT
+    media = (GRAPH_TYPES if graph else RESULT_TYPES)[fmt]
+    if how == "post-file":
+        (tmp_path / "q.rq").write_text(query, encoding="utf-8")
+        data = f"query@{tmp_path / 'q.rq'}"
+    else:
+        data = f"query={query}"
+    command = [curl, "-sS", "--max-time", "30", "-H", f"Accept: {media}", "--data-urlencode", data,
+               "-w", "\n%{http_code} %{content_type}", f"{served.url}/sparql", *(["-G"] if how == "get" else [])]
+    done = subprocess.run(command, capture_output=True, timeout=60, check=True)
+    body, _, status = done.stdout.rpartition(b"\n")
+    assert status.decode().split(" ")[0] == "200", done.stdout[-300:]
+    assert status.decode().split(" ")[1].split(";")[0] == media
+    if graph:
+        assert triples(body, fmt) == {str(t) for t in direct.query(CONSTRUCT)}
+    elif fmt == "csv":
+        assert len(list(csv.reader(io.StringIO(body.decode("utf-8"))))) == len(expected_solutions(direct, SELECT)) + 1
+    else:
+        assert solutions(body, fmt) == expected_solutions(direct, SELECT)
+
+
 # -- the service description, CORS, pages, the log --------------------------------------------
 
 

@@ -73,7 +73,7 @@ def http_protocol() -> Any:
         """uvicorn's httptools protocol, answering a URL too long for httptools with 414 and a
         request head (request line and headers) longer than h11's limit with 431: httptools has
         no limit of its own, and builds a long header by repeated concatenation. Other requests
-        the parser refuses get uvicorn's 400, after the answers before them (pipelined) and
+        the parser refuses get a 400 (uvicorn's message), after the answers before them (pipelined) and
         logged as one line like the rest."""
 
         def connection_made(self, transport: Any) -> None:

@@ -493,6 +493,8 @@ ASK = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
 POST_HEAD = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
              b"Content-Length: 70006\r\n\r\n")
 POST_BODY = b"ASK {}#" + b"x" * 69_999  # no space, CR or LF in the 70,002 bytes after its first space
+CHUNKED = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+           b"Transfer-Encoding: chunked\r\n\r\n")
 #: Writes after which the test reads an answer before it writes again.
 ANSWERED = (ASK, POST_BODY)
 
@@ -510,12 +512,14 @@ ANSWERED = (ASK, POST_BODY)
     ([ASK + _long_get(1)], [b"200", b"414"]),  # pipelined: the second is measured by the parser's callback
     ([b"GET /sparql HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n"], [b"400"]),  # not HTTP: 400
     ([ASK + b"GET /sparql HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n"], [b"200", b"400"]),  # after the 200
+    ([CHUNKED + b"6\r\nASK {}\r\nZZ\r\n"], [b"400"]),  # a broken body: the application is not left waiting
+    ([CHUNKED + b"6\r\nASK {}\r\n", b"ZZ\r\n"], [b"400"]),  # the same, after the application has started
 ], ids=["exactly-64-kib", "one-over", "over-in-pieces", "exactly-in-pieces", "over-cut-at-target",
         "exactly-cut-at-target", "leading-crlf", "post-body-then-long", "second-request", "pipelined",
-        "invalid", "pipelined-invalid"])
+        "invalid", "pipelined-invalid", "broken-body", "broken-body-later"])
 def test_a_refused_request_is_one_log_line(served: Served, writes: list[bytes], statuses: list[bytes]) -> None:
-    """A request the protocol refuses (a URL that httptools cannot parse, input that is not HTTP)
-    is one ``kg.serve`` line, and uvicorn's own warning is not logged too."""
+    """A request the protocol refuses (a URL that httptools cannot parse, input that is not HTTP, a
+    malformed body) is one ``kg.serve`` line, and uvicorn's own warning is not logged too."""
     pytest.importorskip("httptools")
     records: dict[str, list[str]] = {"uvicorn.error": [], "kg.serve": []}
     handlers = {}
@@ -529,8 +533,8 @@ def test_a_refused_request_is_one_log_line(served: Served, writes: list[bytes], 
     answers = b""
     refused = [status for status in statuses if status != b"200"]
 
-    def refusals() -> list[str]:  # the server's lines for the refused requests (others' lines may land too)
-        return [line for line in records["kg.serve"] if re.search(r" - - \d{3} 0 ms ", line)]
+    def refusals() -> list[str]:  # the statuses of the server's lines for refused requests
+        return [m[1] for line in records["kg.serve"] if (m := re.search(r" (\d{3}) \d+ ms .* error: ", line))]
 
     try:
         with socket.create_connection((host, int(port)), timeout=30) as sock:
@@ -557,8 +561,35 @@ def test_a_refused_request_is_one_log_line(served: Served, writes: list[bytes], 
     assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answers) == statuses
     if statuses[-1] == b"414":
         assert b"POST the query" in answers
-    assert [line.split(" - - ")[1][:3] for line in refusals()] == [status.decode() for status in refused]
+    assert refusals() == [status.decode() for status in refused]
     assert records["uvicorn.error"] == []
+
+
+def test_a_bug_in_a_parser_callback_is_logged_with_its_traceback(served: Served,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Input the parser refuses is one quiet line; a callback that fails for another reason is a
+    bug, and uvicorn's log has it with the traceback."""
+    pytest.importorskip("httptools")
+
+    def on_header(self: Any, name: bytes, value: bytes) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(served.server.config.http, "on_header", on_header)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("uvicorn.error").addHandler(handler)
+    host, port = served.url.removeprefix("http://").split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=30) as sock:
+            sock.sendall(ASK)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(handler)
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert [(r.levelno, type(r.exc_info[1]) if r.exc_info else None) for r in records] == [(logging.ERROR, KeyError)]
 
 
 def test_without_httptools_the_parser_is_h11(monkeypatch: pytest.MonkeyPatch) -> None:

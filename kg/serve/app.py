@@ -235,13 +235,19 @@ class _Service:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise too_large
+        from starlette.requests import ClientDisconnect
+
         chunks = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_large
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+        except ClientDisconnect:  # the answer reaches nobody; the log line says why the request ended
+            raise HTTPError(400, "the request's body did not arrive whole: the connection closed first, "
+                                 "or the body was malformed") from None
         return b"".join(chunks)
 
     async def _description(self, request: Request, params: dict[str, list[str]]) -> Response:

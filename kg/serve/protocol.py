@@ -62,7 +62,12 @@ def http_protocol() -> Any:
         def feed_data(self, data: bytes) -> None:
             try:
                 self._parser.feed_data(data)
-            except httptools.HttpParserError:
+            except httptools.HttpParserError as exc:
+                cause = exc.__context__  # what a callback raised
+                if cause is not None and not isinstance(cause, (httptools.HttpParserError, ValueError)):
+                    # the input's faults raise those two (a URL httptools cannot parse; bytes
+                    # that do not decode, a URL too long); anything else is a bug: its traceback
+                    self._protocol.logger.error("kg serve: the HTTP parser's callback failed", exc_info=cause)
                 self._protocol.logger = _quiet  # until send_400_response, which uvicorn calls next
                 raise
 
@@ -146,7 +151,17 @@ def http_protocol() -> Any:
 
         def send_400_response(self, msg: str) -> None:
             self.logger = self._logger
-            if len(getattr(self, "url", b"")) > MAX_URL:  # what the parser has read of the URL
+            cycle = self.cycle
+            if cycle is not None and cycle.more_body and not cycle.response_complete:
+                # the body of the request being read is broken, and its application waits for the
+                # rest: uvicorn's answer, which closes the connection (the application learns it
+                # as a disconnect, and logs the request; an answer to a request pipelined before
+                # it is lost, as there)
+                if not cycle.response_started:
+                    super().send_400_response(msg)
+                else:
+                    self.transport.close()
+            elif len(getattr(self, "url", b"")) > MAX_URL:  # what the parser has read of the URL
                 self._refuse(b"414 URI Too Long", URL_TOO_LONG)
             else:
                 self._refuse(b"400 Bad Request", msg)

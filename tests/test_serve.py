@@ -514,9 +514,12 @@ ANSWERED = (ASK, POST_BODY)
     ([ASK + b"GET /sparql HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n"], [b"200", b"400"]),  # after the 200
     ([CHUNKED + b"6\r\nASK {}\r\nZZ\r\n"], [b"400"]),  # a broken body: the application is not left waiting
     ([CHUNKED + b"6\r\nASK {}\r\n", b"ZZ\r\n"], [b"400"]),  # the same, after the application has started
+    ([ASK + CHUNKED + b"6\r\nASK {}\r\nZZ\r\n"], [b"200", b"400"]),  # the same, pipelined: after the 200
+    ([b"GET http://x HTTP/1.1\r\nHost: x\r\n\r\n"], [b"400"]),  # an absolute URL without a path
 ], ids=["exactly-64-kib", "one-over", "over-in-pieces", "exactly-in-pieces", "over-cut-at-target",
         "exactly-cut-at-target", "leading-crlf", "post-body-then-long", "second-request", "pipelined",
-        "invalid", "pipelined-invalid", "broken-body", "broken-body-later"])
+        "invalid", "pipelined-invalid", "broken-body", "broken-body-later", "broken-body-pipelined",
+        "no-path"])
 def test_a_refused_request_is_one_log_line(served: Served, writes: list[bytes], statuses: list[bytes]) -> None:
     """A request the protocol refuses (a URL that httptools cannot parse, input that is not HTTP, a
     malformed body) is one ``kg.serve`` line, and uvicorn's own warning is not logged too."""

@@ -91,6 +91,7 @@ def http_protocol() -> Any:
             self._line = _METHOD  # where the request line is: in the method, the target, or past it
             self._target = 0  # bytes of the request target read
             self._unseen = False  # whether the parser is past a request's end in input not measured
+            self._before: Any = None  # the cycle before the current one (see on_headers_complete)
 
         def connection_lost(self, exc: Exception | None) -> None:
             if self._refused not in (None, _WAITING):
@@ -132,7 +133,13 @@ def http_protocol() -> Any:
 
         def on_headers_complete(self) -> None:
             self._head_bytes = None
-            super().on_headers_complete()
+            self._before = self.cycle  # the request before this one (uvicorn replaces the cycle)
+            try:
+                super().on_headers_complete()
+            except AttributeError:  # uvicorn reads the path of an absolute URL without one ("http://x")
+                if self.url.startswith(b"/"):
+                    raise
+                raise ValueError("the request target has no path") from None  # the input's fault: a 400
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
@@ -152,6 +159,11 @@ def http_protocol() -> Any:
         def send_400_response(self, msg: str) -> None:
             self.logger = self._logger
             cycle = self.cycle
+            if cycle is not None and self.pipeline and self.pipeline[0][0] is cycle:
+                # its body is broken while it waits in line behind answers not yet written: it is
+                # dropped (its application never ran), and refused below after those answers
+                self.pipeline.popleft()
+                self.cycle = cycle = self._before
             if cycle is not None and cycle.more_body and not cycle.response_complete:
                 # the body of the request being read is broken, and its application waits for the
                 # rest: uvicorn's answer, which closes the connection (the application learns it
